@@ -1,0 +1,181 @@
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dockerConfigCredentials } from './docker-config.js';
+import { RegistryError } from './errors.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tagsmith-docker-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+async function writeConfig(config: unknown, folder = dir): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, 'config.json');
+  await writeFile(path, typeof config === 'string' ? config : JSON.stringify(config));
+  return path;
+}
+
+/**
+ * A real `docker-credential-<name>` executable: it logs the server URL it was given
+ * on stdin, then answers for `known` like docker-credential-helpers do.
+ */
+async function writeHelper(name: string, known: string, username: string, secret: string) {
+  const bin = join(dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  const script = `#!/bin/sh
+server=$(cat)
+printf '%s\\n' "$server" >> "${join(dir, `${name}.log`)}"
+if [ "$server" = "${known}" ]; then
+  printf '{"ServerURL":"%s","Username":"${username}","Secret":"${secret}"}\\n' "$server"
+  exit 0
+fi
+if [ "$server" = "broken" ]; then
+  echo "keychain exploded" ; exit 3
+fi
+echo "credentials not found in native keychain"
+exit 1
+`;
+  const path = join(bin, `docker-credential-${name}`);
+  await writeFile(path, script);
+  await chmod(path, 0o755);
+  return { env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir }, log: join(dir, `${name}.log`) };
+}
+
+describe('dockerConfigCredentials: auths', () => {
+  it('decodes auth, username/password, identitytoken and registrytoken entries', async () => {
+    const path = await writeConfig({
+      auths: {
+        'https://index.docker.io/v1/': { auth: b64('hubuser:hub:pass') },
+        'ghcr.io': { username: 'gh', password: 'ghpass' },
+        'quay.io': { identitytoken: 'refresh-123' },
+        'example.com': { registrytoken: 'reg-456' },
+        'tokenuser.io': { auth: b64('<token>:id-789') },
+        'stub.io': {},
+      },
+    });
+    const provider = dockerConfigCredentials({ path, env: {} });
+    expect(await provider('https://index.docker.io/v1/')).toEqual({
+      username: 'hubuser',
+      password: 'hub:pass',
+    });
+    expect(await provider('ghcr.io')).toEqual({ username: 'gh', password: 'ghpass' });
+    expect(await provider('quay.io')).toEqual({ identityToken: 'refresh-123' });
+    expect(await provider('example.com')).toEqual({ registryToken: 'reg-456' });
+    expect(await provider('tokenuser.io')).toEqual({ identityToken: 'id-789' });
+    expect(await provider('stub.io')).toBeUndefined();
+    expect(await provider('other.io')).toBeUndefined();
+  });
+
+  it('matches exact keys first, then by host name after stripping scheme and path', async () => {
+    const path = await writeConfig({
+      auths: {
+        'https://localhost:5000/v2/': { auth: b64('byhost:1') },
+        'localhost:5001': { auth: b64('exact:2') },
+        'https://localhost:5001': { auth: b64('byhost:3') },
+        'docker.io': { auth: b64('hub:4') },
+      },
+    });
+    const provider = dockerConfigCredentials({ path, env: {} });
+    expect(await provider('localhost:5000')).toEqual({ username: 'byhost', password: '1' });
+    expect(await provider('localhost:5001')).toEqual({ username: 'exact', password: '2' });
+    expect(await provider('https://index.docker.io/v1/')).toEqual({
+      username: 'hub',
+      password: '4',
+    });
+  });
+
+  it('finds the file through DOCKER_CONFIG, then HOME, then USERPROFILE', async () => {
+    await writeConfig({ auths: { a: { auth: b64('from-docker-config:x') } } }, join(dir, 'dc'));
+    await writeConfig({ auths: { a: { auth: b64('from-home:x') } } }, join(dir, 'home', '.docker'));
+    await writeConfig({ auths: { a: { auth: b64('from-profile:x') } } }, join(dir, 'up', '.docker'));
+    const user = async (env: NodeJS.ProcessEnv) => {
+      const credential = await dockerConfigCredentials({ env })('a');
+      return credential && 'username' in credential ? credential.username : undefined;
+    };
+    expect(await user({ DOCKER_CONFIG: join(dir, 'dc'), HOME: join(dir, 'home') })).toBe(
+      'from-docker-config',
+    );
+    expect(await user({ HOME: join(dir, 'home') })).toBe('from-home');
+    expect(await user({ USERPROFILE: join(dir, 'up') })).toBe('from-profile');
+    expect(await user({ HOME: join(dir, 'nowhere') })).toBeUndefined();
+    expect(await user({})).toBeUndefined();
+  });
+
+  it('reports malformed files and entries without quoting their content', async () => {
+    const secret = 'S3CRET-in-broken-file';
+    const broken = await writeConfig(`{"auths": {"a": {"auth": "${secret}"`);
+    const error = await dockerConfigCredentials({ path: broken, env: {} })('a').catch((e) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.code).toBe('CREDENTIAL_CONFIG');
+    expect(error.message).toContain(broken);
+    expect(inspect(error)).not.toContain(secret);
+
+    const noColon = await writeConfig({ auths: { a: { auth: b64(secret) } } });
+    const entryError = await dockerConfigCredentials({ path: noColon, env: {} })('a').catch(
+      (e) => e,
+    );
+    expect(entryError.code).toBe('CREDENTIAL_CONFIG');
+    expect(entryError.message).toContain('auths["a"].auth');
+    expect(inspect(entryError)).not.toContain(secret);
+  });
+});
+
+describe('dockerConfigCredentials: credential helpers', () => {
+  it('runs credHelpers[host] with the server URL on stdin', async () => {
+    const { env, log } = await writeHelper('acme', 'registry.acme.io', 'robot', 'helper-secret');
+    const path = await writeConfig({
+      credHelpers: { 'registry.acme.io': 'acme' },
+      auths: { 'registry.acme.io': { auth: b64('file:ignored') } },
+    });
+    const provider = dockerConfigCredentials({ path, env });
+    expect(await provider('registry.acme.io')).toEqual({
+      username: 'robot',
+      password: 'helper-secret',
+    });
+    expect(await readFile(log, 'utf8')).toBe('registry.acme.io\n');
+  });
+
+  it('uses credsStore for other hosts, maps <token> to an identity token, and falls back to auths', async () => {
+    const { env, log } = await writeHelper(
+      'store',
+      'https://index.docker.io/v1/',
+      '<token>',
+      'id-token',
+    );
+    const path = await writeConfig({
+      credsStore: 'store',
+      auths: { 'ghcr.io': { auth: b64('inline:pw') } },
+    });
+    const provider = dockerConfigCredentials({ path, env });
+    expect(await provider('https://index.docker.io/v1/')).toEqual({ identityToken: 'id-token' });
+    expect(await provider('ghcr.io')).toEqual({ username: 'inline', password: 'pw' });
+    expect(await provider('quay.io')).toBeUndefined();
+    expect(await readFile(log, 'utf8')).toBe('https://index.docker.io/v1/\nghcr.io\nquay.io\n');
+  });
+
+  it('reports a failing or missing helper as CREDENTIAL_HELPER', async () => {
+    const { env } = await writeHelper('acme', 'x', 'u', 'p');
+    const path = await writeConfig({ credHelpers: { broken: 'acme', gone: 'missing' } });
+    const provider = dockerConfigCredentials({ path, env });
+    const failing = await provider('broken').catch((e) => e);
+    expect(failing.code).toBe('CREDENTIAL_HELPER');
+    expect(failing.message).toBe('docker-credential-acme get exited with status 3: keychain exploded');
+    const missing = await provider('gone').catch((e) => e);
+    expect(missing.code).toBe('CREDENTIAL_HELPER');
+    expect(missing.message).toContain('docker-credential-missing get failed (ENOENT)');
+  });
+
+  it('refuses helper names that are paths', async () => {
+    const path = await writeConfig({ credsStore: '../../bin/sh' });
+    const error = await dockerConfigCredentials({ path, env: {} })('x').catch((e) => e);
+    expect(error.code).toBe('CREDENTIAL_HELPER');
+  });
+});

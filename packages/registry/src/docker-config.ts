@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Credential, type CredentialProvider, findCredentialKey } from './credentials.js';
+import { RegistryError } from './errors.js';
+
+/** Options of {@link dockerConfigCredentials}. */
+export interface DockerConfigOptions {
+  /**
+   * The config file. Default: `$DOCKER_CONFIG/config.json`, else
+   * `$HOME/.docker/config.json` (`%USERPROFILE%` on Windows), read from `env`.
+   */
+  path?: string;
+  /**
+   * Environment for locating the file and running credential helpers (their `PATH`
+   * is taken from here). Default: `process.env`.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** How long a credential helper may run, in milliseconds. Default: `30000`. */
+  helperTimeoutMs?: number;
+}
+
+interface AuthEntry {
+  auth?: unknown;
+  username?: unknown;
+  password?: unknown;
+  identitytoken?: unknown;
+  registrytoken?: unknown;
+}
+
+interface DockerConfig {
+  auths?: Record<string, AuthEntry>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+// docker stores a secret under this username when the secret is an identity token.
+const TOKEN_USERNAME = '<token>';
+// What docker-credential-helpers print when they hold nothing for a server.
+const NOT_FOUND = /credentials not found/i;
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Reads credentials the way the docker CLI does: `credHelpers[registry]`, then
+ * `credsStore` (running `docker-credential-<name> get` with the server URL on
+ * stdin, no shell), then the `auths` entry (`auth`, `username`/`password`,
+ * `identitytoken`, `registrytoken`; exact key first, then by host name). The file
+ * is read on every call, so a `docker login` in between is picked up; a missing
+ * file means anonymous.
+ *
+ * @throws {RegistryError} `CREDENTIAL_CONFIG` when the file or an entry is malformed,
+ * `CREDENTIAL_HELPER` when a helper fails (the error never includes its output's secret).
+ */
+export function dockerConfigCredentials(options: DockerConfigOptions = {}): CredentialProvider {
+  const env = options.env ?? process.env;
+  const path = options.path ?? defaultConfigPath(env);
+  const helperTimeoutMs = options.helperTimeoutMs ?? 30_000;
+
+  return async (registry) => {
+    if (path === undefined) return undefined;
+    const config = await readConfig(path, registry);
+    if (config === undefined) return undefined;
+
+    const helpers = config.credHelpers ?? {};
+    const helperKey = findCredentialKey(Object.keys(helpers), registry);
+    const helper = helperKey === undefined ? config.credsStore : helpers[helperKey];
+    if (typeof helper === 'string' && helper !== '') {
+      const fromHelper = await runHelper(helper, registry, env, helperTimeoutMs);
+      if (fromHelper !== undefined) return fromHelper;
+    }
+
+    const auths = config.auths ?? {};
+    const key = findCredentialKey(Object.keys(auths), registry);
+    return key === undefined ? undefined : fromAuthEntry(auths[key]!, path, registry, key);
+  };
+}
+
+function defaultConfigPath(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, 'config.json');
+  const home = env.HOME || env.USERPROFILE;
+  return home ? join(home, '.docker', 'config.json') : undefined;
+}
+
+async function readConfig(path: string, registry: string): Promise<DockerConfig | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw configError(registry, `cannot read docker config ${path}`, error);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text around the error, which may be a secret.
+    throw configError(registry, `docker config ${path} is not valid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw configError(registry, `docker config ${path} must hold a JSON object`);
+  }
+  return parsed as DockerConfig;
+}
+
+function fromAuthEntry(
+  entry: AuthEntry,
+  path: string,
+  registry: string,
+  key: string,
+): Credential | undefined {
+  const where = `docker config ${path}, auths["${key}"]`;
+  if (typeof entry.registrytoken === 'string' && entry.registrytoken !== '') {
+    return { registryToken: entry.registrytoken };
+  }
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
+    return { identityToken: entry.identitytoken };
+  }
+  let username = entry.username;
+  let password = entry.password;
+  if (typeof entry.auth === 'string' && entry.auth !== '') {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon === -1) {
+      throw configError(registry, `${where}.auth must be base64 of "username:password"`);
+    }
+    username = decoded.slice(0, colon);
+    password = decoded.slice(colon + 1);
+  }
+  if (typeof username !== 'string' || typeof password !== 'string' || username === '') {
+    return undefined;
+  }
+  return asCredential(username, password);
+}
+
+function asCredential(username: string, secret: string): Credential {
+  return username === TOKEN_USERNAME
+    ? { identityToken: secret }
+    : { username, password: secret };
+}
+
+function runHelper(
+  name: string,
+  registry: string,
+  env: NodeJS.ProcessEnv,
+  timeout: number,
+): Promise<Credential | undefined> {
+  const program = `docker-credential-${name}`;
+  if (!HELPER_NAME.test(name)) {
+    return Promise.reject(
+      helperError(registry, `credential helper name "${name}" is not a plain program name`),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      program,
+      ['get'],
+      { env, timeout, maxBuffer: 1024 * 1024, windowsHide: true },
+      (error, stdout) => {
+        if (error) {
+          if (NOT_FOUND.test(stdout)) return resolve(undefined);
+          const exit = (error as { code?: unknown }).code;
+          const reason = typeof exit === 'number' ? `exited with status ${exit}` : `failed (${exit})`;
+          const said = firstLine(stdout);
+          return reject(
+            helperError(
+              registry,
+              `${program} get ${reason}${said === '' ? '' : `: ${said}`}`,
+              error.killed ? undefined : withoutOutput(error),
+            ),
+          );
+        }
+        resolve(parseHelperOutput(program, registry, stdout));
+      },
+    );
+    child.stdin?.on('error', () => {
+      // A helper that exits without reading stdin is reported through its exit status.
+    });
+    child.stdin?.end(registry);
+  });
+}
+
+function parseHelperOutput(program: string, registry: string, stdout: string): Credential {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw helperError(registry, `${program} get printed something that is not JSON`);
+  }
+  const { Username: username, Secret: secret } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof username !== 'string' || typeof secret !== 'string') {
+    throw helperError(registry, `${program} get printed JSON without string Username and Secret`);
+  }
+  return asCredential(username, secret);
+}
+
+// A failed helper's error object repeats its stdout and stderr; keep only the facts.
+function withoutOutput(error: Error): Error {
+  const { code, signal } = error as { code?: unknown; signal?: unknown };
+  return Object.assign(new Error(error.message.split('\n')[0]), { code, signal });
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+function configError(registry: string, message: string, cause?: unknown): RegistryError {
+  return new RegistryError('CREDENTIAL_CONFIG', message, { registry, cause });
+}
+
+function helperError(registry: string, message: string, cause?: unknown): RegistryError {
+  return new RegistryError('CREDENTIAL_HELPER', message, { registry, cause });
+}

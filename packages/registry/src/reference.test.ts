@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { RegistryError } from './errors.js';
+import { parseReference, toReference } from './reference.js';
+
+const parts = (ref: string) => {
+  const { registry, repository, tag, digest } = parseReference(ref);
+  return { registry, repository, tag, digest };
+};
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+describe('parseReference', () => {
+  it('applies Docker Hub rules', () => {
+    expect(parts('nginx')).toEqual({ registry: 'docker.io', repository: 'library/nginx' });
+    expect(parts('bitnami/redis:7.2')).toEqual({
+      registry: 'docker.io',
+      repository: 'bitnami/redis',
+      tag: '7.2',
+    });
+    expect(parts('docker.io/nginx:1')).toMatchObject({ repository: 'library/nginx', tag: '1' });
+    expect(parts('index.docker.io/library/nginx')).toMatchObject({ registry: 'docker.io' });
+  });
+
+  it('recognises a registry by a dot, a colon or localhost', () => {
+    expect(parts('ghcr.io/org/app:v1')).toMatchObject({ registry: 'ghcr.io', repository: 'org/app' });
+    expect(parts('localhost:5000/a/b/c:latest')).toEqual({
+      registry: 'localhost:5000',
+      repository: 'a/b/c',
+      tag: 'latest',
+    });
+    expect(parts('localhost/app')).toMatchObject({ registry: 'localhost', repository: 'app' });
+    expect(parts('127.0.0.1:5000/app')).toMatchObject({ registry: '127.0.0.1:5000' });
+    expect(parts('[::1]:5000/app')).toMatchObject({ registry: '[::1]:5000' });
+    expect(parts('myorg/app')).toMatchObject({ registry: 'docker.io', repository: 'myorg/app' });
+  });
+
+  it('parses tags and digests together', () => {
+    expect(parts(`ghcr.io/a/b:1.0@${DIGEST}`)).toEqual({
+      registry: 'ghcr.io',
+      repository: 'a/b',
+      tag: '1.0',
+      digest: DIGEST,
+    });
+    expect(parts(`nginx@${DIGEST}`)).toMatchObject({ tag: undefined, digest: DIGEST });
+  });
+
+  it('prints the canonical form', () => {
+    expect(String(parseReference('nginx:1.25'))).toBe('docker.io/library/nginx:1.25');
+    expect(parseReference(`localhost:5000/x@${DIGEST}`).toString()).toBe(
+      `localhost:5000/x@${DIGEST}`,
+    );
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['Nginx', 'repository path component "Nginx"'],
+    ['ghcr.io/org//app', 'repository path component ""'],
+    ['ghcr.io/a__-b', 'repository path component "a__-b"'],
+    ['ghcr.io/app:-bad', 'tag "-bad"'],
+    [`ghcr.io/app:${'x'.repeat(129)}`, 'tag "xxx'],
+    ['ghcr.io/app@sha256:abc', 'digest "sha256:abc" has the wrong length'],
+    ['ghcr.io/app@nope', 'digest "nope" must look like algorithm:hex'],
+    ['bad_host.io/app', 'registry host "bad_host.io"'],
+    ['host.io:99999/app', 'registry port "99999"'],
+    ['ghcr.io/', 'repository name is empty'],
+    [`ghcr.io/${'a'.repeat(250)}`, 'more than 255'],
+  ])('rejects %j naming the bad part', (ref, fragment) => {
+    let error: unknown;
+    try {
+      parseReference(ref);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).code).toBe('INVALID_REFERENCE');
+    expect((error as RegistryError).message).toContain(fragment);
+  });
+});
+
+describe('toReference', () => {
+  it('validates and normalises plain objects', () => {
+    expect(String(toReference({ registry: 'docker.io', repository: 'nginx', tag: '1' }))).toBe(
+      'docker.io/library/nginx:1',
+    );
+    expect(() => toReference({ registry: 'ghcr.io', repository: 'UPPER' })).toThrow(
+      /repository path component "UPPER"/,
+    );
+  });
+});

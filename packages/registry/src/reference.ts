@@ -1,0 +1,163 @@
+import { RegistryError } from './errors.js';
+
+/** A parsed image reference such as `ghcr.io/org/app:1.2.3` or `nginx@sha256:…`. */
+export interface ImageReference {
+  /** Registry host with optional port, e.g. `docker.io`, `ghcr.io`, `localhost:5000`. */
+  readonly registry: string;
+  /** Repository path, e.g. `library/nginx` (Docker Hub's official images get `library/`). */
+  readonly repository: string;
+  /** The tag, when the reference has one. */
+  readonly tag?: string;
+  /** The digest (`algorithm:hex`), when the reference has one. */
+  readonly digest?: string;
+  /** The canonical form `registry/repository[:tag][@digest]`. */
+  toString(): string;
+}
+
+/** The registry name Docker Hub references normalise to. */
+export const DOCKER_HUB = 'docker.io';
+
+// The OCI distribution grammar (distribution/reference), one piece per rule so a
+// failure can name the part that broke it.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const HEX_BY_ALGORITHM: Record<string, RegExp> = {
+  sha256: /^[a-f0-9]{64}$/,
+  sha512: /^[a-f0-9]{128}$/,
+};
+const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+const IPV6_HOST = /^\[[a-fA-F0-9:.]+\]$/;
+const PORT = /^[0-9]{1,5}$/;
+const MAX_NAME_LENGTH = 255;
+
+class ParsedReference implements ImageReference {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+
+  constructor(registry: string, repository: string, tag?: string, digest?: string) {
+    this.registry = registry;
+    this.repository = repository;
+    if (tag !== undefined) this.tag = tag;
+    if (digest !== undefined) this.digest = digest;
+  }
+
+  toString(): string {
+    const tag = this.tag === undefined ? '' : `:${this.tag}`;
+    const digest = this.digest === undefined ? '' : `@${this.digest}`;
+    return `${this.registry}/${this.repository}${tag}${digest}`;
+  }
+}
+
+/**
+ * Parses an image reference with Docker's rules: the first path segment is a
+ * registry only if it contains `.` or `:` or is `localhost`, otherwise the image
+ * lives on Docker Hub (`nginx` is `docker.io/library/nginx`).
+ *
+ * @throws {RegistryError} `INVALID_REFERENCE`, naming the offending part.
+ */
+export function parseReference(ref: string): ImageReference {
+  if (typeof ref !== 'string' || ref === '') {
+    throw invalid(String(ref), DOCKER_HUB, 'the reference is empty');
+  }
+  let rest = ref;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+
+  const slash = rest.indexOf('/');
+  const first = slash === -1 ? '' : rest.slice(0, slash);
+  const hasDomain =
+    slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let registry = hasDomain ? first : DOCKER_HUB;
+  let remainder = hasDomain ? rest.slice(slash + 1) : rest;
+
+  // A colon after the last slash separates the tag; earlier colons belong to a port.
+  let tag: string | undefined;
+  const colon = remainder.lastIndexOf(':');
+  if (colon !== -1 && colon > remainder.lastIndexOf('/')) {
+    tag = remainder.slice(colon + 1);
+    remainder = remainder.slice(0, colon);
+  }
+
+  if (hasDomain) checkDomain(ref, registry);
+  if (registry === 'index.docker.io') registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && !remainder.includes('/')) remainder = `library/${remainder}`;
+
+  checkRepository(ref, registry, remainder);
+  if (tag !== undefined && !TAG.test(tag)) {
+    throw invalid(ref, registry, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
+  }
+  if (digest !== undefined) checkDigest(ref, registry, digest);
+  return new ParsedReference(registry, remainder, tag, digest);
+}
+
+/** Accepts a reference as text or as an object and returns it validated and normalised. */
+export function toReference(reference: string | ImageReference): ImageReference {
+  if (typeof reference === 'string') return parseReference(reference);
+  if (reference instanceof ParsedReference) return reference;
+  const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+  const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+  return parseReference(`${reference.registry}/${reference.repository}${tag}${digest}`);
+}
+
+function checkDomain(ref: string, domain: string): void {
+  let host = domain;
+  const portAt = domain.lastIndexOf(':');
+  if (portAt !== -1 && !domain.endsWith(']')) {
+    const port = domain.slice(portAt + 1);
+    host = domain.slice(0, portAt);
+    if (!PORT.test(port) || Number(port) > 65535) {
+      throw invalid(ref, domain, `registry port "${port}" must be a number from 0 to 65535`);
+    }
+  }
+  if (IPV6_HOST.test(host)) return;
+  for (const part of host.split('.')) {
+    if (!DOMAIN_COMPONENT.test(part)) {
+      throw invalid(
+        ref,
+        domain,
+        `registry host "${host}" is not a valid host name (bad label "${part}")`,
+      );
+    }
+  }
+}
+
+function checkRepository(ref: string, registry: string, repository: string): void {
+  if (repository === '') throw invalid(ref, registry, 'the repository name is empty');
+  for (const part of repository.split('/')) {
+    if (!PATH_COMPONENT.test(part)) {
+      throw invalid(
+        ref,
+        registry,
+        `repository path component "${part}" must match [a-z0-9]+((.|_|__|-+)[a-z0-9]+)*`,
+      );
+    }
+  }
+  const length = registry === DOCKER_HUB ? repository.length : registry.length + 1 + repository.length;
+  if (length > MAX_NAME_LENGTH) {
+    throw invalid(ref, registry, `the name is ${length} characters, more than ${MAX_NAME_LENGTH}`);
+  }
+}
+
+function checkDigest(ref: string, registry: string, digest: string): void {
+  if (!DIGEST.test(digest)) {
+    throw invalid(ref, registry, `digest "${digest}" must look like algorithm:hex`);
+  }
+  const colon = digest.indexOf(':');
+  const hex = HEX_BY_ALGORITHM[digest.slice(0, colon)];
+  if (hex !== undefined && !hex.test(digest.slice(colon + 1))) {
+    throw invalid(ref, registry, `digest "${digest}" has the wrong length or non-hex characters`);
+  }
+}
+
+function invalid(ref: string, registry: string, why: string): RegistryError {
+  return new RegistryError('INVALID_REFERENCE', `invalid image reference "${ref}": ${why}`, {
+    registry,
+  });
+}
