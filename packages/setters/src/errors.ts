@@ -1,0 +1,20 @@
+/**
+ * Why {@link updateTree} threw:
+ * - `PATH_OUTSIDE_ROOT`: `options.path` resolves (lexically or through a symlink) outside the root.
+ * - `ABORTED`: `options.signal` was aborted; files already written stay written (each write is atomic).
+ * - `IO`: the file system refused a read, a walk or a write; `cause` holds Node's error.
+ * - `INVALID_ARGUMENT`: an argument has the wrong type or range (e.g. `concurrency` below 1).
+ */
+export type SettersErrorCode = 'PATH_OUTSIDE_ROOT' | 'ABORTED' | 'IO' | 'INVALID_ARGUMENT';
+
+/** The one error class `@tagsmith/setters` throws, for misuse and I/O. Bad YAML is a `Problem`, never this. */
+export class SettersError extends Error {
+  override readonly name = 'SettersError';
+  /** What went wrong; branch on this, never on `message`. */
+  readonly code: SettersErrorCode;
+
+  constructor(code: SettersErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

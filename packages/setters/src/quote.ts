@@ -1,0 +1,105 @@
+/** How a scalar was written in the source; the new value keeps it when it can. */
+export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
+
+// Plain scalars that a YAML 1.2 (core schema) or YAML 1.1 reader resolves to
+// something other than this string. Both matter: Flux, kustomize and Helm read
+// with go-yaml (1.2 core plus 1.1 booleans on output), older tools with 1.1.
+const NON_STRING_PLAIN: readonly RegExp[] = [
+  // null
+  /^(?:~|null|Null|NULL)$/,
+  // booleans: 1.2 core, then the 1.1 extras
+  /^(?:true|True|TRUE|false|False|FALSE)$/,
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/,
+  // integers: 1.2 core decimal/octal/hex, 1.1 binary/octal/hex/decimal with `_`, sexagesimal
+  /^[-+]?[0-9]+$/,
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^[-+]?0b[01_]+$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/,
+  // floats: 1.2 core, 1.1 (with `_`, sexagesimal), infinities and NaN
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+  /^[-+]?\.(?:inf|Inf|INF)$/,
+  /^\.(?:nan|NaN|NAN)$/,
+  // 1.1 timestamps (go-yaml also decodes these into time.Time)
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/,
+  // 1.1 merge key and value key
+  /^(?:<<|=)$/,
+];
+
+// A plain scalar may not start with an indicator (some may when followed by a
+// non-space, but nobody benefits from relying on that), and may not contain
+// `: `, ` #`, a trailing `:`, flow indicators (it may sit in a flow collection),
+// leading or trailing white space, or any character that needs an escape.
+const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+const UNSAFE_INSIDE = /: |:$| #|[,[\]{}]|^[ \t]|[ \t]$/;
+const LONE_SURROGATE =
+  '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const NEEDS_ESCAPE = new RegExp(
+  `[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE}`,
+);
+const TAB = /\t/;
+
+/** Why a value cannot be written as a plain scalar, or `undefined` when it can. */
+export function plainUnsafeReason(value: string): string | undefined {
+  if (value === '') return 'empty reads back as null';
+  if (NON_STRING_PLAIN.some((pattern) => pattern.test(value))) {
+    return 'reads back as a null, boolean, number or timestamp';
+  }
+  if (INDICATOR_START.test(value)) return 'starts with an indicator character';
+  if (UNSAFE_INSIDE.test(value)) return 'contains `: `, ` #`, a flow indicator or edge spaces';
+  if (NEEDS_ESCAPE.test(value) || TAB.test(value))
+    return 'contains a character that needs escaping';
+  return undefined;
+}
+
+/** Writes `value` in the given style, switching to double quotes when the style cannot hold it. */
+export function renderScalar(value: string, style: ScalarStyle): string {
+  if (style === 'PLAIN' && plainUnsafeReason(value) === undefined) return value;
+  // Single quotes have no escapes: a control or line-break character would fold or be illegal.
+  if (style === 'QUOTE_SINGLE' && !NEEDS_ESCAPE.test(value)) {
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+  return `"${escapeDouble(value)}"`;
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\0': '\\0',
+  '\u0007': '\\a',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\u000b': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+  '\u001b': '\\e',
+  '\u0085': '\\N',
+  '\u00a0': '\\_',
+  '\u2028': '\\L',
+  '\u2029': '\\P',
+};
+
+// Everything outside YAML's printable set, plus `\` and `"`. U+00A0 is printable
+// but escaped so a no-break space is visible in review. Lone surrogates cannot
+// be encoded as UTF-8 at all, so they are written as `\u` escapes too.
+const DOUBLE_ESCAPE = new RegExp(
+  `[\\\\"\\u0000-\\u001f\\u007f-\\u009f\\u00a0\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE}`,
+  'g',
+);
+
+function escapeDouble(value: string): string {
+  return value.replace(DOUBLE_ESCAPE, (char) => {
+    const named = NAMED_ESCAPES[char];
+    if (named !== undefined) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
+      : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * The image a policy currently selects: Flux's `ImagePolicy.status.latestRef`.
+ *
+ * @example `{ name: 'ghcr.io/acme/app', tag: 'v1.4.2', digest: 'sha256:…' }`
+ */
+export interface ImageRef {
+  /** Image name without tag or digest, e.g. `ghcr.io/acme/app`. */
+  name: string;
+  /** The selected tag, e.g. `v1.4.2`. */
+  tag: string;
+  /** The tag's manifest digest (`sha256:…`). Default: absent, and nothing writes a digest. */
+  digest?: string;
+}
+
+/**
+ * The policies markers may name, keyed `namespace:name` exactly as a marker writes
+ * them (`# {"$imagepolicy": "flux-system:app"}` looks up `flux-system:app`).
+ */
+export type Policies = Readonly<Record<string, ImageRef>> | ReadonlyMap<string, ImageRef>;
+
+/**
+ * Which part of an {@link ImageRef} a setter writes: `ref` for the bare
+ * `namespace:name` form (writes `name:tag`, plus `@digest` when the ref has one),
+ * otherwise the suffix after the policy name.
+ */
+export type SetterField = 'ref' | 'tag' | 'name' | 'digest';
+
+/** The document a change happened in, as Flux's commit templates group changes. */
+export interface ChangedObject {
+  /** The document's top-level `apiVersion`, when it is a string. */
+  apiVersion?: string;
+  /** The document's top-level `kind`, when it is a string. */
+  kind?: string;
+  /** The document's `metadata.namespace`, when it is a string. */
+  namespace?: string;
+  /** The document's `metadata.name`, when it is a string. */
+  name?: string;
+}
+
+/** One marked value that was (or, in a dry run, would be) rewritten. */
+export interface Change {
+  /** The marker's setter text, e.g. `flux-system:app:tag`. */
+  setter: string;
+  /** The value before, as a string (the scalar's text for plain non-strings such as `1.2`). */
+  oldValue: string;
+  /** The value written. */
+  newValue: string;
+  /** 1-based line of the value's first character. */
+  line: number;
+  /** 1-based column (UTF-16 code units, a byte-order mark not counted) of the value's first character. */
+  column: number;
+  /** The enclosing document's identity. Absent when the document has none of the four fields. */
+  object?: ChangedObject;
+}
+
+/**
+ * What kind of thing went wrong in one file:
+ * - `parse-error`: the file is not valid YAML (or not valid UTF-8); it is left untouched.
+ * - `unknown-policy`: a marker names a policy that is not in `policies`; its value is left alone.
+ * - `not-a-scalar`: a marker sits on a line whose value is a map, a list, an alias or a block scalar.
+ * - `verify-failed`: the patched text did not re-parse to the old data with only the marked
+ *   values changed; the file is left untouched.
+ * - `symlink-outside-root`: a symlink under the root points outside it and was not followed.
+ */
+export type ProblemKind =
+  | 'parse-error'
+  | 'unknown-policy'
+  | 'not-a-scalar'
+  | 'verify-failed'
+  | 'symlink-outside-root';
+
+/** Something that stopped a value or a file from being updated. Returned, never thrown. */
+export interface Problem {
+  /** The file, relative to the tree root with `/` separators (for `updateText`, `options.path`). */
+  path: string;
+  /** 1-based line, or 0 when the problem concerns the whole file. */
+  line: number;
+  /** 1-based column, or 0 when the problem concerns the whole file. */
+  column: number;
+  /** What went wrong; branch on this, not on `message`. */
+  kind: ProblemKind;
+  /** A sentence for humans saying what, where and what was expected. */
+  message: string;
+  /** The marker's setter text, for `unknown-policy`, `not-a-scalar` and `verify-failed` problems on a marker. */
+  setter?: string;
+}
+
+/** The result of {@link updateText}. */
+export interface TextUpdate {
+  /** The new text; identical (`===`) to the input when nothing changed or verification failed. */
+  text: string;
+  /** Changed values, in the order they appear in the text. */
+  changes: Change[];
+  /** Problems, in the order they appear in the text. */
+  problems: Problem[];
+}
+
+/** Options for {@link updateText}. */
+export interface UpdateTextOptions {
+  /** The file name to put in problems. Default: `''`. */
+  path?: string;
+}
+
+/** One file whose values changed (or would change, in a dry run). */
+export interface FileChange {
+  /** The file, relative to the tree root with `/` separators. */
+  path: string;
+  /** Changed values, in file order. */
+  changes: Change[];
+  /** The file's text before; present only in a dry run, so callers can print a diff. */
+  oldText?: string;
+  /** The file's text after; present only in a dry run. */
+  newText?: string;
+}
+
+/** The result of {@link updateTree}. */
+export interface TreeUpdate {
+  /** Changed files, sorted by path. */
+  files: FileChange[];
+  /** Problems from every file, sorted by path, then line. */
+  problems: Problem[];
+}
+
+/** Options for {@link updateTree}. */
+export interface UpdateTreeOptions {
+  /**
+   * The directory to update, relative to the root (Flux's `update.path`). It must
+   * stay inside the root, even after resolving symlinks. Default: `'.'`.
+   */
+  path?: string;
+  /**
+   * Extra files to consider beyond `*.yaml`, `*.yml` and `Kustomization`: minimatch globs
+   * matched against paths relative to the root, `/`-separated, dotfiles included. Default: `[]`.
+   */
+  include?: string[];
+  /** Files to leave out, as minimatch globs relative to the root. Wins over `include`. Default: `[]`. */
+  exclude?: string[];
+  /** Compute everything, write nothing, and return `oldText`/`newText` on each file. Default: `false`. */
+  dryRun?: boolean;
+  /** Stops the walk between files; the call then rejects with `SettersError` `ABORTED`. Default: none. */
+  signal?: AbortSignal;
+  /** How many files are read and patched at once. Default: `16`. */
+  concurrency?: number;
+}
+
+/** A setter marker found by {@link findMarkers}. */
+export interface Marker {
+  /** The setter text, e.g. `flux-system:app:tag`. */
+  setter: string;
+  /** The policy key the setter names, e.g. `flux-system:app`. */
+  policy: string;
+  /** Which part of the image the setter writes. */
+  field: SetterField;
+  /** 1-based line of the marker comment's `#`. */
+  line: number;
+  /** 1-based column of the marker comment's `#`. */
+  column: number;
+  /**
+   * The marked scalar's current value; absent when the marker sits on something that
+   * cannot be set (a map, a list, an alias, a block scalar).
+   */
+  value?: string;
+}

@@ -1,0 +1,137 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { SettersError } from './errors.js';
+import type { FileChange, Policies, Problem, TreeUpdate, UpdateTreeOptions } from './types.js';
+import { updateText } from './update-text.js';
+import { bytePosition, firstInvalidUtf8 } from './utf8.js';
+import { type Candidate, isInside, Selection, throwIfAborted, walkCandidates } from './walk.js';
+import { writeFileAtomic } from './write.js';
+
+// The cheap test DESIGN allows: a file without these bytes has no marker, so it
+// is never decoded or parsed. Searching the raw Buffer avoids a UTF-8 decode.
+const NEEDLE = Buffer.from('"$imagepolicy"');
+
+/**
+ * Sets every marked value under `root/path` to what its policy selects. Only
+ * files whose values change are written, each atomically and keeping its mode;
+ * everything that stopped an update is returned in `problems`.
+ *
+ * @throws {SettersError} `PATH_OUTSIDE_ROOT` when `path` leaves the root, `ABORTED`
+ * when `signal` fires, `IO` when the file system fails, `INVALID_ARGUMENT` for a
+ * bad option.
+ *
+ * @example
+ * const { files, problems } = await updateTree('./clusters', policies, { path: 'prod', dryRun: true });
+ */
+export async function updateTree(
+  root: string,
+  policies: Policies,
+  options: UpdateTreeOptions = {},
+): Promise<TreeUpdate> {
+  const { signal, dryRun = false, concurrency = 16 } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new SettersError(
+      'INVALID_ARGUMENT',
+      `concurrency must be a positive integer, got ${concurrency}`,
+    );
+  }
+  throwIfAborted(signal);
+  const realRoot = await realDirectory(root, root);
+  const start = await startDirectory(realRoot, root, options.path ?? '.');
+  const selection = new Selection(options.include ?? [], options.exclude ?? []);
+
+  const files: FileChange[] = [];
+  const problems: Problem[] = [];
+  const candidates = walkCandidates(realRoot, start, selection, problems, signal);
+  let stopped = false;
+  const worker = async (): Promise<void> => {
+    while (!stopped) {
+      throwIfAborted(signal);
+      const next = await candidates.next();
+      if (next.done) return;
+      await updateFile(next.value, policies, dryRun, files, problems);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } catch (error) {
+    stopped = true;
+    throw error;
+  }
+  files.sort((a, b) => compare(a.path, b.path));
+  problems.sort((a, b) => compare(a.path, b.path) || a.line - b.line || a.column - b.column);
+  return { files, problems };
+}
+
+async function updateFile(
+  file: Candidate,
+  policies: Policies,
+  dryRun: boolean,
+  files: FileChange[],
+  problems: Problem[],
+): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file.real);
+  } catch (error) {
+    // Deleted between the walk and the read: nothing left to update.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new SettersError('IO', `reading "${file.path}" failed`, { cause: error });
+  }
+  if (bytes.indexOf(NEEDLE) === -1) return;
+  const invalid = firstInvalidUtf8(bytes);
+  if (invalid !== -1) {
+    const { line, column } = bytePosition(bytes, invalid);
+    problems.push({
+      path: file.path,
+      line,
+      column,
+      kind: 'parse-error',
+      message: `${file.path}:${line}:${column}: not valid UTF-8 at byte ${invalid}, left untouched`,
+    });
+    return;
+  }
+  const text = bytes.toString('utf8');
+  const result = updateText(text, policies, { path: file.path });
+  problems.push(...result.problems);
+  if (result.changes.length === 0) return;
+  if (dryRun) {
+    files.push({ path: file.path, changes: result.changes, oldText: text, newText: result.text });
+    return;
+  }
+  try {
+    const { mode } = await stat(file.real);
+    await writeFileAtomic(file.real, result.text, mode);
+  } catch (error) {
+    throw new SettersError('IO', `writing "${file.path}" failed`, { cause: error });
+  }
+  files.push({ path: file.path, changes: result.changes });
+}
+
+async function realDirectory(path: string, shown: string): Promise<string> {
+  try {
+    const real = await realpath(path);
+    if (!(await stat(real)).isDirectory()) {
+      throw new SettersError('IO', `"${shown}" is not a directory`);
+    }
+    return real;
+  } catch (error) {
+    if (error instanceof SettersError) throw error;
+    throw new SettersError('IO', `opening directory "${shown}" failed`, { cause: error });
+  }
+}
+
+/** `root/path`, checked twice: as written, and after resolving symlinks. */
+async function startDirectory(realRoot: string, root: string, path: string): Promise<string> {
+  const outside = () =>
+    new SettersError('PATH_OUTSIDE_ROOT', `path "${path}" is outside the root "${root}"`);
+  const lexical = isAbsolute(path) ? resolve(path) : resolve(realRoot, path);
+  if (!isInside(realRoot, lexical)) throw outside();
+  const real = await realDirectory(lexical, path);
+  if (!isInside(realRoot, real)) throw outside();
+  return real;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
