@@ -138,11 +138,12 @@ export class Authenticator {
         'this registry has no token endpoint (auth is not bearer)',
       );
     }
-    const options = auth.bearer;
-    const params = method === 'POST' ? new URLSearchParams(body.toString('utf8')) : query;
     if (method !== 'GET' && method !== 'POST') {
       return ociError(405, 'UNSUPPORTED', `${method} is not supported on /token`);
     }
+    const options = auth.bearer;
+    // Docker's OAuth2 POST sends its parameters as a form body; the GET flow in the query.
+    const params = method === 'POST' ? new URLSearchParams(body.toString('utf8')) : query;
     const service = options.service ?? 'testkit';
     if (params.get('service') !== service) {
       return ociError(400, 'UNSUPPORTED', `unknown service: expected "${service}"`);
