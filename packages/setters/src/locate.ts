@@ -48,14 +48,45 @@ export function parseDocuments(
   lines: LineIndex,
   tokens: Iterable<CST.Token> = new Parser().parse(text),
 ): Parsed {
-  const documents = [...new Composer().compose(tokens, true, text.length)];
+  // yaml's own unique-key check compares each key with every earlier one; a
+  // Set per map keeps a 10,000-key file linear.
+  const documents = [...new Composer({ uniqueKeys: false }).compose(tokens, true, text.length)];
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
       return { ok: false, ...lines.position(error.pos[0]), message: error.message };
     }
+    const duplicate = firstDuplicateKey(document);
+    if (duplicate) {
+      const { line, column } = lines.position(duplicate.range?.[0] ?? 0);
+      return { ok: false, line, column, message: 'Map keys must be unique' };
+    }
   }
   return { ok: true, documents };
+}
+
+/** The first scalar key repeated in its map (go-yaml and Flux reject those too). */
+function firstDuplicateKey(document: Document.Parsed): Node | undefined {
+  const stack: unknown[] = [document.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          // Keys compare by resolved value: `1` and `"1"` differ, `a` and `"a"` do not.
+          const id = key.value instanceof Date ? `date:${key.value.getTime()}` : key.value;
+          if (seen.has(id)) return key;
+          seen.add(id);
+        } else stack.push(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return undefined;
 }
 
 interface MarkerComment {

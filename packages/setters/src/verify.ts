@@ -5,7 +5,9 @@ import { LineIndex } from './positions.js';
 /**
  * Proves a patched text: it must parse without errors into the same documents,
  * node for node (kind, tag, anchor, style, value, key order), except that each
- * node in `expected` now holds exactly its new string. Returns why not, or
+ * node in `expected` now holds exactly its new string, and no new warning is
+ * raised. An alias of a marked anchor is compared by name, so it follows the
+ * anchor's new value, as it does in Flux. Returns why not, or
  * `undefined` when the proof holds.
  */
 export function verifyPatch(
@@ -19,6 +21,11 @@ export function verifyPatch(
   }
   const after = parsed.documents;
   if (after.length !== before.length) return 'the patched text has a different number of documents';
+  for (let i = 0; i < after.length; i++) {
+    // A warning the old text did not raise, e.g. `!!int` on a value that is no longer an integer.
+    const warning = after[i]!.warnings[before[i]!.warnings.length];
+    if (warning) return `the patched text raises a YAML warning: ${warning.message.split('\n')[0]}`;
+  }
   const stack: [unknown, unknown][] = before.map((d, i) => [d.contents, after[i]!.contents]);
   while (stack.length > 0) {
     const [a, b] = stack.pop()!;

@@ -1,0 +1,56 @@
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+const made: string[] = [];
+
+/** A fresh temp directory, removed after the current test. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tagsmith-setters-'));
+  made.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** Copies a fixture directory to a fresh temp directory. */
+export async function copyTree(from: string): Promise<string> {
+  const dir = await tempDir();
+  await cp(from, dir, { recursive: true });
+  return dir;
+}
+
+/** Every regular file under `dir` as relative path → bytes (symlinks not followed). */
+export async function readTree(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    files.set(
+      full
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+      await readFile(full),
+    );
+  }
+  return files;
+}
+
+/** Shorthand for a policy map. */
+export const policies = {
+  'flux-system:app': { name: 'ghcr.io/acme/app', tag: 'v2.0.0' },
+  'flux-system:digested': {
+    name: 'ghcr.io/acme/app',
+    tag: 'v2.0.0',
+    digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+  },
+};
+
+/** A marker comment for `setter`. */
+export function marker(setter: string): string {
+  return `# {"$imagepolicy": "${setter}"}`;
+}

@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { findMarkers, updateText } from '../src/index.js';
+import { marker, policies } from './helpers.js';
+
+const APP = marker('flux-system:app');
+const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+function update(text: string) {
+  return updateText(text, policies, { path: 'm.yaml' });
+}
+
+describe('setter forms', () => {
+  it('writes name:tag for the bare form', () => {
+    expect(update(`image: app:v1 ${APP}\n`).text).toBe(`image: ghcr.io/acme/app:v2.0.0 ${APP}\n`);
+  });
+
+  it('adds @digest when the ref has one', () => {
+    const m = marker('flux-system:digested');
+    expect(update(`image: app:v1 ${m}\n`).text).toBe(
+      `image: ghcr.io/acme/app:v2.0.0@${DIGEST} ${m}\n`,
+    );
+  });
+
+  it('writes the tag, the name and the digest for the suffixed forms', () => {
+    const text = [
+      `tag: v1 ${marker('flux-system:app:tag')}`,
+      `name: app ${marker('flux-system:app:name')}`,
+      `digest: sha256:1 ${marker('flux-system:digested:digest')}`,
+      '',
+    ].join('\n');
+    const result = update(text);
+    expect(result.text).toBe(
+      [
+        `tag: v2.0.0 ${marker('flux-system:app:tag')}`,
+        `name: ghcr.io/acme/app ${marker('flux-system:app:name')}`,
+        `digest: ${DIGEST} ${marker('flux-system:digested:digest')}`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.changes.map((c) => [c.setter, c.oldValue, c.line, c.column])).toEqual([
+      ['flux-system:app:tag', 'v1', 1, 6],
+      ['flux-system:app:name', 'app', 2, 7],
+      ['flux-system:digested:digest', 'sha256:1', 3, 9],
+    ]);
+  });
+
+  it('leaves a :digest marker alone when the ref has no digest', () => {
+    const text = `digest: sha256:1 ${marker('flux-system:app:digest')}\n`;
+    expect(update(text)).toEqual({ text, changes: [], problems: [] });
+  });
+
+  it('accepts free whitespace inside the JSON and rejects extra text', () => {
+    const spaced = 'image: app:v1 #{  "$imagepolicy" :"flux-system:app"  }\n';
+    expect(update(spaced).changes).toHaveLength(1);
+    const extra = `image: app:v1 ${APP} please\n`;
+    expect(update(extra)).toEqual({ text: extra, changes: [], problems: [] });
+  });
+
+  it('takes policies as a Map too', () => {
+    const map = new Map(Object.entries(policies));
+    expect(updateText(`i: a ${APP}\n`, map).text).toBe(`i: ghcr.io/acme/app:v2.0.0 ${APP}\n`);
+  });
+});
+
+describe('where markers may sit', () => {
+  it('finds scalars in maps and sequences at any depth, and in flow collections', () => {
+    const text = [
+      'a:',
+      '  b:',
+      `    - c: x ${APP}`,
+      `    - - y ${APP}`,
+      `    - {k: z, j: w} ${APP}`,
+      `    - [p, q, # ${APP.slice(2)}`,
+      '       r]',
+      '',
+    ].join('\n');
+    const result = update(text);
+    const v = 'ghcr.io/acme/app:v2.0.0';
+    expect(result.text).toBe(
+      [
+        'a:',
+        '  b:',
+        `    - c: ${v} ${APP}`,
+        `    - - ${v} ${APP}`,
+        `    - {k: z, j: w} ${APP}`,
+        `    - [p, ${v}, # ${APP.slice(2)}`,
+        '       r]',
+        '',
+      ].join('\n'),
+    );
+    expect(result.problems.map((p) => [p.kind, p.line])).toEqual([['not-a-scalar', 5]]);
+  });
+
+  it('updates every document of a multi-document file and names each object', () => {
+    const text = [
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web, namespace: prod}',
+      `image: a ${APP}`,
+      '---',
+      'kind: Job',
+      `image: b ${APP}`,
+      '...',
+      '---',
+      `- c ${APP}`,
+      '',
+    ].join('\n');
+    const { changes } = update(text);
+    expect(changes.map((c) => [c.oldValue, c.line, c.object])).toEqual([
+      ['a', 5, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'prod', name: 'web' }],
+      ['b', 8, { kind: 'Job' }],
+      ['c', 11, undefined],
+    ]);
+  });
+
+  it('reports a marker on a key whose value is a map or a list as not-a-scalar', () => {
+    const text = `spec: ${APP}\n  image: a\nlist: ${APP}\n  - a\n`;
+    const result = update(text);
+    expect(result.text).toBe(text);
+    expect(result.problems.map((p) => [p.kind, p.line, p.column, p.path])).toEqual([
+      ['not-a-scalar', 1, 7, 'm.yaml'],
+      ['not-a-scalar', 3, 7, 'm.yaml'],
+    ]);
+  });
+
+  it('reports markers on aliases and block scalar headers as not-a-scalar', () => {
+    const text = `a: &x v\nb: *x ${APP}\nc: | ${APP}\n  text\n`;
+    const result = update(text);
+    expect(result.text).toBe(text);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('on an alias'),
+      expect.stringContaining('block scalar'),
+    ]);
+  });
+
+  it('does not see a marker inside a block scalar or a quoted string', () => {
+    const text = `script: |\n  image: a ${APP}\nq: "b ${APP.replaceAll('"', '\\"')}"\n`;
+    expect(update(text)).toEqual({ text, changes: [], problems: [] });
+    expect(findMarkers(text)).toEqual([]);
+  });
+
+  it('ignores a marker alone on its line', () => {
+    const text = `${APP}\nimage: a\n`;
+    expect(update(text)).toEqual({ text, changes: [], problems: [] });
+  });
+
+  it('reports an unknown policy and leaves its value alone', () => {
+    const text = `image: a ${marker('other:app')}\nnext: b ${APP}\n`;
+    const result = update(text);
+    expect(result.text).toBe(
+      `image: a ${marker('other:app')}\nnext: ghcr.io/acme/app:v2.0.0 ${APP}\n`,
+    );
+    expect(result.problems).toEqual([
+      {
+        path: 'm.yaml',
+        line: 1,
+        column: 8,
+        kind: 'unknown-policy',
+        setter: 'other:app',
+        message: expect.stringContaining('"other:app"'),
+      },
+    ]);
+  });
+
+  it('fills an empty value', () => {
+    expect(update(`image: ${APP}\n`).text).toBe(`image: ghcr.io/acme/app:v2.0.0 ${APP}\n`);
+  });
+});
+
+describe('values', () => {
+  it('does not count a value that is already current as a change', () => {
+    const text = `image: ghcr.io/acme/app:v2.0.0 ${APP}\nq: "ghcr.io/acme/app:v2.0.0" ${APP}\n`;
+    const result = update(text);
+    expect(result).toEqual({ text, changes: [], problems: [] });
+  });
+
+  it('keeps single and double quotes', () => {
+    const text = `a: 'x' ${APP}\nb: "y" ${APP}\n`;
+    expect(update(text).text).toBe(
+      `a: 'ghcr.io/acme/app:v2.0.0' ${APP}\nb: "ghcr.io/acme/app:v2.0.0" ${APP}\n`,
+    );
+  });
+
+  it('double-quotes a plain scalar whose new value would not read back as a string', () => {
+    const tag = marker('ns:n:tag');
+    for (const [value, written] of [
+      ['1.2', '"1.2"'],
+      ['010', '"010"'],
+      ['yes', '"yes"'],
+      ['on', '"on"'],
+      ['null', '"null"'],
+      ['1e3', '"1e3"'],
+      ['2024-06-27', '"2024-06-27"'],
+      ['-rc', '"-rc"'],
+      ['a #b', '"a #b"'],
+      ['1.2.3', '1.2.3'],
+    ] as const) {
+      const result = updateText(`tag: v1 ${tag}\n`, { 'ns:n': { name: 'n', tag: value } });
+      expect(result.text).toBe(`tag: ${written} ${tag}\n`);
+      expect(parseAllDocuments(result.text)[0]!.toJS().tag).toBe(value);
+    }
+  });
+
+  it('escapes inside quotes', () => {
+    const ref = { 'ns:n': { name: 'n', tag: `it's "x"\\` } };
+    const tag = marker('ns:n:tag');
+    expect(updateText(`a: 'v' ${tag}\n`, ref).text).toBe(`a: 'it''s "x"\\' ${tag}\n`);
+    expect(updateText(`a: "v" ${tag}\n`, ref).text).toBe(`a: "it's \\"x\\"\\\\" ${tag}\n`);
+  });
+});
+
+describe('verification', () => {
+  it('refuses a patch that would not read back, leaving the text unchanged', () => {
+    const text = `replicas: !!int 3 ${marker('flux-system:app:tag')}\nimage: a ${APP}\n`;
+    const result = update(text);
+    expect(result.text).toBe(text);
+    expect(result.changes).toEqual([]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ kind: 'verify-failed', line: 1, column: 17, path: 'm.yaml' }),
+    ]);
+  });
+
+  it('lets aliases of a marked anchor follow it, as Flux does', () => {
+    const text = `base: &img a ${APP}\nimage: *img\n`;
+    const result = update(text);
+    expect(result.text).toBe(`base: &img ghcr.io/acme/app:v2.0.0 ${APP}\nimage: *img\n`);
+    expect(parseAllDocuments(result.text)[0]!.toJS().image).toBe('ghcr.io/acme/app:v2.0.0');
+  });
+
+  it('reports a duplicate key as a parse error, as go-yaml does', () => {
+    const text = `a: 1\nimage: x ${APP}\na: 2\n`;
+    expect(update(text).problems).toEqual([
+      expect.objectContaining({ kind: 'parse-error', line: 3, column: 1 }),
+    ]);
+  });
+
+  it('reports a parse error with line and column and leaves the text alone', () => {
+    const text = `a: b ${APP}\n  c: [d\n`;
+    const result = update(text);
+    expect(result.text).toBe(text);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ kind: 'parse-error', path: 'm.yaml', line: expect.any(Number) }),
+    ]);
+    expect(result.problems[0]!.line).toBeGreaterThan(0);
+  });
+});
+
+describe('bytes outside the marked values never change', () => {
+  const cases: [string, string, string][] = [
+    ['CRLF', `a: 1\r\nimage: x ${APP}\r\nb: 2\r\n`, `a: 1\r\nimage: NEW ${APP}\r\nb: 2\r\n`],
+    ['a BOM', `\ufeffimage: x ${APP}\n`, `\ufeffimage: NEW ${APP}\n`],
+    ['no final newline', `a: 1\nimage: x ${APP}`, `a: 1\nimage: NEW ${APP}`],
+    [
+      'tabs in comments and trailing spaces',
+      `a: 1   \t# tab\there  \nimage: x\t${APP}  \n`,
+      `a: 1   \t# tab\there  \nimage: NEW\t${APP}  \n`,
+    ],
+    [
+      'UTF-8 comments and values',
+      `# café ☕ 🐳\nnote: naïve # ünïcödé\nimage: x ${APP} \n`,
+      `# café ☕ 🐳\nnote: naïve # ünïcödé\nimage: NEW ${APP} \n`,
+    ],
+    [
+      'anchors, aliases and merge keys',
+      `base: &b {x: 1}\nuse:\n  <<: *b\n  image: &i x ${APP}\nagain: *i\n`,
+      `base: &b {x: 1}\nuse:\n  <<: *b\n  image: &i NEW ${APP}\nagain: *i\n`,
+    ],
+    [
+      'flow collections',
+      `args: [ --a,  --b ]\nenv: {A: '1' ,B: 2}\nimage: x ${APP}\n`,
+      `args: [ --a,  --b ]\nenv: {A: '1' ,B: 2}\nimage: NEW ${APP}\n`,
+    ],
+    [
+      'block scalars',
+      `s: |-\n  keep\n\n   this\nf: >\n  folded\n  text\nimage: x ${APP}\n`,
+      `s: |-\n  keep\n\n   this\nf: >\n  folded\n  text\nimage: NEW ${APP}\n`,
+    ],
+    [
+      'document markers and directives',
+      `%YAML 1.2\n--- # first\nimage: x ${APP}\n...\n---\nb: 1\n...\n`,
+      `%YAML 1.2\n--- # first\nimage: NEW ${APP}\n...\n---\nb: 1\n...\n`,
+    ],
+    [
+      'odd indentation and blank lines',
+      `a:\n     b:\n\n\n          - image:   x ${APP}\n`,
+      `a:\n     b:\n\n\n          - image:   NEW ${APP}\n`,
+    ],
+  ];
+  it.each(cases)('keeps %s', (_, input, output) => {
+    const result = update(input);
+    expect(result.problems).toEqual([]);
+    expect(result.text).toBe(output.replace('NEW', 'ghcr.io/acme/app:v2.0.0'));
+  });
+
+  it('keeps a multi-line plain scalar’s surroundings', () => {
+    const text = `a: one\n  two ${APP}\nb: 1\n`;
+    expect(update(text).text).toBe(`a: ghcr.io/acme/app:v2.0.0 ${APP}\nb: 1\n`);
+  });
+});
+
+describe('findMarkers', () => {
+  it('lists every marker with its position, setter and value', () => {
+    const text = `a: x ${APP}\nb: ${marker('ns:p:tag')}\n  c: d\n# ${APP.slice(2)} alone\n`;
+    expect(findMarkers(text)).toEqual([
+      {
+        setter: 'flux-system:app',
+        policy: 'flux-system:app',
+        field: 'ref',
+        line: 1,
+        column: 6,
+        value: 'x',
+      },
+      { setter: 'ns:p:tag', policy: 'ns:p', field: 'tag', line: 2, column: 4 },
+    ]);
+  });
+
+  it('still lists markers in a text that does not parse', () => {
+    expect(findMarkers(`a: x ${APP}\n  b: [\n`)).toEqual([
+      expect.objectContaining({ setter: 'flux-system:app', line: 1 }),
+    ]);
+  });
+});
+
+describe('hostile input', () => {
+  it('patches 10,000 markers in one file', () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => `k${i}: old${i} ${APP}`);
+    const result = update(`${lines.join('\n')}\n`);
+    expect(result.problems).toEqual([]);
+    expect(result.changes).toHaveLength(10_000);
+    expect(result.changes[9_999]!.line).toBe(10_000);
+    const data = parseAllDocuments(result.text)[0]!.toJS() as Record<string, string>;
+    expect(new Set(Object.values(data))).toEqual(new Set(['ghcr.io/acme/app:v2.0.0']));
+  });
+
+  it('survives deeply nested flow collections', () => {
+    const deep = `${'['.repeat(5000)}x${']'.repeat(5000)}`;
+    const result = update(`a: ${deep}\nimage: x ${APP}\n`);
+    expect(result.changes).toEqual([]);
+    expect(result.problems.map((p) => p.kind)).toEqual(['parse-error']);
+    const nested = `${'['.repeat(200)}x ${APP}\n ${']'.repeat(200)}`;
+    expect(update(`a: ${nested}\n`).changes).toHaveLength(1);
+  });
+
+  it('survives deeply nested block maps', () => {
+    const deep = Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    const result = update(`${deep} x ${APP}\n`);
+    expect(result.problems.every((p) => p.kind === 'parse-error')).toBe(true);
+  });
+
+  it('treats a marker-shaped comment on a key as not-a-scalar, never as a key edit', () => {
+    const text = `? image ${APP}\n: v\nkey ${APP}: v\n`;
+    const result = update(text);
+    expect(result.text).toBe(text);
+  });
+});
