@@ -25,7 +25,10 @@ describe('staticCredentials', () => {
       'docker.io': { username: 'hub', password: 'p1' },
       'https://localhost:5000/': { registryToken: 't' },
     });
-    expect(await provider('https://index.docker.io/v1/')).toEqual({ username: 'hub', password: 'p1' });
+    expect(await provider('https://index.docker.io/v1/')).toEqual({
+      username: 'hub',
+      password: 'p1',
+    });
     expect(await provider('localhost:5000')).toEqual({ registryToken: 't' });
     expect(await provider('ghcr.io')).toBeUndefined();
   });

@@ -95,7 +95,10 @@ describe('dockerConfigCredentials: auths', () => {
   it('finds the file through DOCKER_CONFIG, then HOME, then USERPROFILE', async () => {
     await writeConfig({ auths: { a: { auth: b64('from-docker-config:x') } } }, join(dir, 'dc'));
     await writeConfig({ auths: { a: { auth: b64('from-home:x') } } }, join(dir, 'home', '.docker'));
-    await writeConfig({ auths: { a: { auth: b64('from-profile:x') } } }, join(dir, 'up', '.docker'));
+    await writeConfig(
+      { auths: { a: { auth: b64('from-profile:x') } } },
+      join(dir, 'up', '.docker'),
+    );
     const user = async (env: NodeJS.ProcessEnv) => {
       const credential = await dockerConfigCredentials({ env })('a');
       return credential && 'username' in credential ? credential.username : undefined;
@@ -167,7 +170,9 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const provider = dockerConfigCredentials({ path, env });
     const failing = await provider('broken').catch((e) => e);
     expect(failing.code).toBe('CREDENTIAL_HELPER');
-    expect(failing.message).toBe('docker-credential-acme get exited with status 3: keychain exploded');
+    expect(failing.message).toBe(
+      'docker-credential-acme get exited with status 3: keychain exploded',
+    );
     const missing = await provider('gone').catch((e) => e);
     expect(missing.code).toBe('CREDENTIAL_HELPER');
     expect(missing.message).toContain('docker-credential-missing get failed (ENOENT)');

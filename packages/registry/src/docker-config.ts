@@ -133,9 +133,7 @@ function fromAuthEntry(
 }
 
 function asCredential(username: string, secret: string): Credential {
-  return username === TOKEN_USERNAME
-    ? { identityToken: secret }
-    : { username, password: secret };
+  return username === TOKEN_USERNAME ? { identityToken: secret } : { username, password: secret };
 }
 
 function runHelper(
@@ -159,7 +157,8 @@ function runHelper(
         if (error) {
           if (NOT_FOUND.test(stdout)) return resolve(undefined);
           const exit = (error as { code?: unknown }).code;
-          const reason = typeof exit === 'number' ? `exited with status ${exit}` : `failed (${exit})`;
+          const reason =
+            typeof exit === 'number' ? `exited with status ${exit}` : `failed (${exit})`;
           const said = firstLine(stdout);
           return reject(
             helperError(

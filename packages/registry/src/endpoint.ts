@@ -23,7 +23,8 @@ export function endpointFor(registry: string, insecureRegistries: readonly strin
   const scheme = allowsPlainHttp(host, insecureRegistries) ? 'http' : 'https';
   return {
     registry,
-    origin: `${scheme}://${host}`,
+    // Through URL so an explicit default port compares equal to what fetch reports.
+    origin: new URL(`${scheme}://${host}`).origin,
     credentialKey: isHub ? DOCKER_HUB_CREDENTIAL_KEY : registry,
   };
 }

@@ -1,1 +1,13 @@
-export {};
+export type { RegistryClientOptions, RequestOptions } from './client.js';
+export { RegistryClient } from './client.js';
+export type { Credential, CredentialProvider } from './credentials.js';
+export { staticCredentials } from './credentials.js';
+export { MANIFEST_MEDIA_TYPES } from './digest.js';
+export type { DockerConfigOptions } from './docker-config.js';
+export { dockerConfigCredentials } from './docker-config.js';
+export type { RegistryErrorCode, RegistryErrorDetails } from './errors.js';
+export { RegistryError } from './errors.js';
+export type { ImageReference } from './reference.js';
+export { parseReference } from './reference.js';
+export type { RetryOptions } from './retry.js';
+export type { FetchLike, RegistryLogger } from './transport.js';

@@ -21,7 +21,10 @@ describe('parseReference', () => {
   });
 
   it('recognises a registry by a dot, a colon or localhost', () => {
-    expect(parts('ghcr.io/org/app:v1')).toMatchObject({ registry: 'ghcr.io', repository: 'org/app' });
+    expect(parts('ghcr.io/org/app:v1')).toMatchObject({
+      registry: 'ghcr.io',
+      repository: 'org/app',
+    });
     expect(parts('localhost:5000/a/b/c:latest')).toEqual({
       registry: 'localhost:5000',
       repository: 'a/b/c',

@@ -139,7 +139,8 @@ function checkRepository(ref: string, registry: string, repository: string): voi
       );
     }
   }
-  const length = registry === DOCKER_HUB ? repository.length : registry.length + 1 + repository.length;
+  const length =
+    registry === DOCKER_HUB ? repository.length : registry.length + 1 + repository.length;
   if (length > MAX_NAME_LENGTH) {
     throw invalid(ref, registry, `the name is ${length} characters, more than ${MAX_NAME_LENGTH}`);
   }

@@ -1,0 +1,228 @@
+import { InvalidBodyError, parseJson } from './body.js';
+import { type Challenge, parseChallenges } from './challenge.js';
+import type { Credential, CredentialProvider } from './credentials.js';
+import type { Endpoint } from './endpoint.js';
+import { type RegistryError, type RequestSite, requestError } from './errors.js';
+import { errorForReply } from './status.js';
+import { TokenCache } from './token-cache.js';
+import { type Reply, send, type TransportSettings } from './transport.js';
+
+/** The OAuth2 client id sent with identity-token exchanges. */
+const CLIENT_ID = 'tagsmith';
+// docker's convention for "this secret is an identity token" in Basic auth.
+const TOKEN_USERNAME = '<token>';
+
+/** What a request needs to authenticate: which registry, which repository scope. */
+export interface AuthTarget {
+  readonly endpoint: Endpoint;
+  readonly repository: string;
+  readonly scope: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Turns registry challenges into `Authorization` values and remembers them: Bearer
+ * tokens per registry and scope until they expire, Basic per registry. Credentials
+ * are looked up only when a registry asks, so anonymous pulls never touch them.
+ */
+export class Authenticator {
+  readonly #settings: TransportSettings;
+  readonly #credentials: CredentialProvider | undefined;
+  readonly #tokens: TokenCache;
+  readonly #basic = new Map<string, string>();
+
+  constructor(settings: TransportSettings, credentials: CredentialProvider | undefined) {
+    this.#settings = settings;
+    this.#credentials = credentials;
+    this.#tokens = new TokenCache(settings.now);
+  }
+
+  /** The `Authorization` value to send up front, if an earlier challenge taught us one. */
+  cached(target: AuthTarget): string | undefined {
+    const token = this.#tokens.get(target.endpoint.origin, target.scope);
+    return token === undefined ? this.#basic.get(target.endpoint.origin) : `Bearer ${token}`;
+  }
+
+  /**
+   * Answers a 401 with a fresh `Authorization` value, forgetting the one the
+   * registry just rejected.
+   *
+   * @throws {RegistryError} `UNAUTHORIZED` when no challenge can be answered,
+   * `DENIED` when the token endpoint refuses the scope.
+   */
+  async answer(target: AuthTarget, unauthorized: Reply, site: RequestSite): Promise<string> {
+    const { origin } = target.endpoint;
+    this.#tokens.delete(origin, target.scope);
+    this.#basic.delete(origin);
+
+    const challenges = parseChallenges(unauthorized.headers.get('www-authenticate'));
+    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.has('realm'));
+    if (bearer !== undefined) {
+      const { token, expiresIn } = await this.#fetchToken(target, bearer, site);
+      this.#tokens.set(origin, target.scope, token, expiresIn);
+      return `Bearer ${token}`;
+    }
+    if (challenges.some((c) => c.scheme === 'basic')) {
+      const credential = await this.#credential(target);
+      if (credential === undefined || !('username' in credential)) {
+        throw errorForReply(
+          unauthorized,
+          site,
+          'UNAUTHORIZED',
+          ` (Basic auth required; no username/password for ${target.endpoint.credentialKey})`,
+        );
+      }
+      const value = basicAuthorization(credential.username, credential.password);
+      this.#basic.set(origin, value);
+      return value;
+    }
+    throw errorForReply(
+      unauthorized,
+      site,
+      'UNAUTHORIZED',
+      ' (no Bearer or Basic challenge to answer)',
+    );
+  }
+
+  #credential(target: AuthTarget): Promise<Credential | undefined> {
+    return this.#credentials?.(target.endpoint.credentialKey) ?? Promise.resolve(undefined);
+  }
+
+  async #fetchToken(
+    target: AuthTarget,
+    challenge: Challenge,
+    site: RequestSite,
+  ): Promise<{ token: string; expiresIn?: number }> {
+    let realm: URL;
+    try {
+      realm = new URL(challenge.params.get('realm')!);
+    } catch {
+      throw requestError(
+        'INVALID_RESPONSE',
+        site,
+        'the Bearer challenge has a realm that is not a URL',
+      );
+    }
+    const scopes = [target.scope];
+    const asked = challenge.params.get('scope');
+    if (asked !== undefined && asked !== target.scope) scopes.push(asked);
+    const service = challenge.params.get('service');
+    const credential = await this.#credential(target);
+
+    if (credential !== undefined && 'registryToken' in credential) {
+      return { token: credential.registryToken };
+    }
+    if (credential !== undefined && 'identityToken' in credential) {
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID });
+      if (service !== undefined) form.set('service', service);
+      form.set('scope', scopes.join(' '));
+      form.set('refresh_token', credential.identityToken);
+      const reply = await this.#exchange(target, 'POST', realm, undefined, form.toString());
+      // Token servers without the OAuth2 endpoint answer 404; docker then falls back to GET.
+      if (reply.status !== 404) return this.#tokenFrom(reply, target, 'POST', realm);
+      const basic = basicAuthorization(TOKEN_USERNAME, credential.identityToken);
+      return this.#getToken(target, realm, service, scopes, basic);
+    }
+    const basic =
+      credential === undefined
+        ? undefined
+        : basicAuthorization(credential.username, credential.password);
+    return this.#getToken(target, realm, service, scopes, basic);
+  }
+
+  async #getToken(
+    target: AuthTarget,
+    realm: URL,
+    service: string | undefined,
+    scopes: readonly string[],
+    basic: string | undefined,
+  ): Promise<{ token: string; expiresIn?: number }> {
+    const url = new URL(realm.href);
+    if (service !== undefined) url.searchParams.set('service', service);
+    for (const scope of scopes) url.searchParams.append('scope', scope);
+    const reply = await this.#exchange(target, 'GET', url, basic);
+    return this.#tokenFrom(reply, target, 'GET', url);
+  }
+
+  #exchange(
+    target: AuthTarget,
+    method: 'GET' | 'POST',
+    url: URL,
+    basic: string | undefined,
+    form?: string,
+  ): Promise<Reply> {
+    return send(this.#settings, {
+      method,
+      url,
+      registry: target.endpoint.registry,
+      repository: target.repository,
+      headers:
+        form === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      authorization: basic === undefined ? undefined : { value: basic, origin: url.origin },
+      body: form,
+      signal: target.signal,
+    });
+  }
+
+  #tokenFrom(
+    reply: Reply,
+    target: AuthTarget,
+    method: string,
+    url: URL,
+  ): { token: string; expiresIn?: number } {
+    const site: RequestSite = {
+      registry: target.endpoint.registry,
+      repository: target.repository,
+      method,
+      url: reply.url ?? url,
+    };
+    if (reply.status !== 200) throw tokenEndpointError(reply, site);
+    let body: unknown;
+    try {
+      body = parseJson(reply.body);
+    } catch (error) {
+      if (error instanceof InvalidBodyError) {
+        throw requestError('INVALID_RESPONSE', site, `token response ${error.message}`, {
+          status: reply.status,
+        });
+      }
+      throw error;
+    }
+    const {
+      token,
+      access_token: accessToken,
+      expires_in: expiresIn,
+    } = (body ?? {}) as Record<string, unknown>;
+    const value = typeof token === 'string' && token !== '' ? token : accessToken;
+    if (typeof value !== 'string' || value === '') {
+      throw requestError(
+        'INVALID_RESPONSE',
+        site,
+        'token response has neither "token" nor "access_token"',
+        {
+          status: reply.status,
+        },
+      );
+    }
+    this.#settings.logger?.debug?.(`obtained a token for ${target.scope} from ${url.origin}`);
+    return { token: value, expiresIn: typeof expiresIn === 'number' ? expiresIn : undefined };
+  }
+}
+
+function tokenEndpointError(reply: Reply, site: RequestSite): RegistryError {
+  if (reply.status === 401) {
+    return errorForReply(
+      reply,
+      site,
+      'UNAUTHORIZED',
+      ' (the token endpoint rejected the credentials)',
+    );
+  }
+  return errorForReply(reply, site, 'UNEXPECTED_STATUS');
+}
+
+function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}

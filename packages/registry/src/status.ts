@@ -1,0 +1,84 @@
+import {
+  type RegistryError,
+  type RegistryErrorCode,
+  type RequestSite,
+  requestError,
+  statusLine,
+} from './errors.js';
+
+/** What a response said, as far as error reporting needs it. */
+export interface FailedReply {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+// The OCI distribution error codes that have a code of their own here.
+const OCI_CODES: Record<string, RegistryErrorCode> = {
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  DENIED: 'DENIED',
+  NAME_UNKNOWN: 'NAME_UNKNOWN',
+  MANIFEST_UNKNOWN: 'MANIFEST_UNKNOWN',
+  TOOMANYREQUESTS: 'RATE_LIMITED',
+  NAME_INVALID: 'INVALID_REFERENCE',
+};
+
+const MAX_MESSAGE = 300;
+
+/**
+ * The registry's own explanation from an OCI error body
+ * (`{"errors":[{"code":"…","message":"…"}]}`), or `undefined` when the body is
+ * something else: an HTML error page is not worth quoting.
+ */
+export function ociError(body: Buffer): { code?: string; message?: string } | undefined {
+  if (body.length === 0 || body.length > 64 * 1024) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const first = errors[0] as { code?: unknown };
+  const messages = errors
+    .map((e: { message?: unknown; code?: unknown }) =>
+      typeof e?.message === 'string' && e.message !== '' ? e.message : e?.code,
+    )
+    .filter((m): m is string => typeof m === 'string');
+  const message = messages.join('; ');
+  return {
+    code: typeof first?.code === 'string' ? first.code : undefined,
+    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
+  };
+}
+
+/** `404 Not Found — repository name not known to registry`. */
+export function describeReply(reply: FailedReply): string {
+  const explanation = ociError(reply.body)?.message;
+  return explanation ? `${statusLine(reply.status)} — ${explanation}` : statusLine(reply.status);
+}
+
+/**
+ * Turns an unsuccessful response into a {@link RegistryError}: the OCI error code
+ * when the body has a known one, otherwise the status. `notFound` says what a bare
+ * 404 means for this endpoint.
+ */
+export function errorForReply(
+  reply: FailedReply,
+  site: RequestSite,
+  notFound: RegistryErrorCode,
+  suffix = '',
+): RegistryError {
+  const oci = ociError(reply.body);
+  const code = (oci?.code && OCI_CODES[oci.code]) || codeForStatus(reply.status, notFound);
+  return requestError(code, site, `${describeReply(reply)}${suffix}`, { status: reply.status });
+}
+
+function codeForStatus(status: number, notFound: RegistryErrorCode): RegistryErrorCode {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'DENIED';
+  if (status === 404) return notFound;
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500 || status === 408 || status === 499) return 'UNAVAILABLE';
+  return 'UNEXPECTED_STATUS';
+}
