@@ -1,0 +1,57 @@
+/**
+ * Every way a policy can be rejected. Branch on these, never on message text.
+ *
+ * | code | thrown by |
+ * | --- | --- |
+ * | `INVALID_POLICY` | `compilePolicy`: the spec is not one of `semver`, `alphabetical`, `numerical` |
+ * | `INVALID_RANGE` | `compilePolicy`: the semver range does not parse |
+ * | `INVALID_ORDER` | `compilePolicy`: `order` is not `asc`/`desc` (any case) |
+ * | `INVALID_PATTERN` | `compilePolicy`, `excludeTags`: RE2 rejected a pattern |
+ * | `INVALID_FILTER` | `compilePolicy`: `filterTags` is malformed (e.g. `extract` without `pattern`) |
+ * | `INVALID_NUMBER` | `select`: a numerical candidate is not a Go `ParseFloat` number |
+ */
+export type PolicyErrorCode =
+  | 'INVALID_POLICY'
+  | 'INVALID_RANGE'
+  | 'INVALID_ORDER'
+  | 'INVALID_PATTERN'
+  | 'INVALID_FILTER'
+  | 'INVALID_NUMBER';
+
+/** Where a {@link PolicyError} came from, for callers that report it. */
+export interface PolicyErrorDetails {
+  /** The semver range that failed to parse (`INVALID_RANGE`). */
+  range?: string;
+  /** Zero-based offset into `range` where parsing failed (`INVALID_RANGE`). */
+  position?: number;
+  /** The regular expression RE2 rejected (`INVALID_PATTERN`). */
+  pattern?: string;
+  /** The original tag whose value is not a number (`INVALID_NUMBER`). */
+  tag?: string;
+  /** The underlying error, e.g. RE2's syntax exception. */
+  cause?: unknown;
+}
+
+/** The one error class of `@tagsmith/policy`. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  /** What went wrong; see {@link PolicyErrorCode}. */
+  readonly code: PolicyErrorCode;
+  /** The semver range that failed to parse (`INVALID_RANGE` only). */
+  readonly range?: string;
+  /** Zero-based offset into {@link PolicyError.range} where parsing failed. */
+  readonly position?: number;
+  /** The regular expression RE2 rejected (`INVALID_PATTERN` only). */
+  readonly pattern?: string;
+  /** The original tag that is not a number (`INVALID_NUMBER` only). */
+  readonly tag?: string;
+
+  constructor(code: PolicyErrorCode, message: string, details: PolicyErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    if (details.range !== undefined) this.range = details.range;
+    if (details.position !== undefined) this.position = details.position;
+    if (details.pattern !== undefined) this.pattern = details.pattern;
+    if (details.tag !== undefined) this.tag = details.tag;
+  }
+}

@@ -1,0 +1,481 @@
+// Masterminds/semver v3 constraint ranges (what Flux's ImagePolicy `semver.range`
+// uses), parsed by hand into OR-groups of AND-ed comparators. The check functions
+// reproduce Masterminds 3.4's constraint functions, quirks included (`>1.2` means
+// `>=1.3.0`, `<=1.2` means `<1.3.0`, parts after a wildcard are ignored), so a
+// range selects what it selects in Flux.
+import { PolicyError } from './errors.js';
+import {
+  comparePart,
+  comparePrerelease,
+  compareVersions,
+  exactPart,
+  type Part,
+} from './version.js';
+
+const OP_EQUAL = 0; // "" and "="
+const OP_NOT_EQUAL = 1;
+const OP_GREATER = 2;
+const OP_LESS = 3;
+const OP_GREATER_EQUAL = 4;
+const OP_LESS_EQUAL = 5;
+const OP_TILDE = 6;
+const OP_CARET = 7;
+
+const OPERATORS: ReadonlyArray<readonly [string, number]> = [
+  ['!=', OP_NOT_EQUAL],
+  ['>=', OP_GREATER_EQUAL],
+  ['=>', OP_GREATER_EQUAL],
+  ['<=', OP_LESS_EQUAL],
+  ['=<', OP_LESS_EQUAL],
+  ['~>', OP_TILDE],
+  ['>', OP_GREATER],
+  ['<', OP_LESS],
+  ['=', OP_EQUAL],
+  ['~', OP_TILDE],
+  ['^', OP_CARET],
+];
+
+/** One comparator such as `>=1.2` with its version filled in (`1.2.0`). */
+interface Comparator {
+  readonly op: number;
+  readonly major: Part;
+  readonly minor: Part;
+  readonly patch: Part;
+  /** Prerelease of the comparator version, '' when none. */
+  readonly pre: string;
+  /** A wildcard or missing part somewhere (`1.x`, `1.2`, `*`). */
+  readonly dirty: boolean;
+  /** The minor part was a wildcard or missing (`1`, `1.x`). */
+  readonly minorDirty: boolean;
+  /** The patch part was a wildcard or missing (`1.2`, `1.2.x`). */
+  readonly patchDirty: boolean;
+}
+
+/** Comparators that must all hold; prereleases pass only if one of them has one. */
+interface AndGroup {
+  readonly comparators: readonly Comparator[];
+  readonly allowsPrerelease: boolean;
+}
+
+/** A parsed range: true when any group holds. */
+export class SemverRange {
+  readonly text: string;
+  readonly groups: readonly AndGroup[];
+  /** Some group admits prereleases, for explanations. */
+  readonly admitsPrereleases: boolean;
+
+  constructor(text: string, groups: readonly AndGroup[]) {
+    this.text = text;
+    this.groups = groups;
+    this.admitsPrereleases = groups.some((group) => group.allowsPrerelease);
+  }
+
+  /** Whether the unpacked version satisfies the range. */
+  test(
+    major: Part,
+    minor: Part,
+    patch: Part,
+    v: string,
+    preStart: number,
+    preEnd: number,
+  ): boolean {
+    const prerelease = preEnd > preStart;
+    for (const group of this.groups) {
+      if (prerelease && !group.allowsPrerelease) continue;
+      let holds = true;
+      for (const c of group.comparators) {
+        if (!check(c, major, minor, patch, v, preStart, preEnd)) {
+          holds = false;
+          break;
+        }
+      }
+      if (holds) return true;
+    }
+    return false;
+  }
+}
+
+function compareToComparator(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+): number {
+  return compareVersions(
+    major,
+    minor,
+    patch,
+    v,
+    ps,
+    pe,
+    c.major,
+    c.minor,
+    c.patch,
+    c.pre,
+    0,
+    c.pre.length,
+  );
+}
+
+function tilde(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  if (compareToComparator(c, major, minor, patch, v, ps, pe) < 0) return false;
+  // `~0.0.0` and `~*` accept everything at or above 0.0.0.
+  if (c.major === 0 && c.minor === 0 && c.patch === 0 && !c.minorDirty && !c.patchDirty)
+    return true;
+  if (comparePart(major, c.major) !== 0) return false;
+  return c.minorDirty || comparePart(minor, c.minor) === 0;
+}
+
+function caret(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  if (compareToComparator(c, major, minor, patch, v, ps, pe) < 0) return false;
+  if (c.major > 0 || c.minorDirty) return comparePart(major, c.major) === 0;
+  if (major > 0) return false;
+  if (c.minor > 0 || c.patchDirty) return comparePart(minor, c.minor) === 0;
+  if (minor > 0) return false;
+  return comparePart(patch, c.patch) === 0;
+}
+
+function notEqual(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  if (c.dirty) {
+    if (comparePart(major, c.major) !== 0) return true;
+    if (comparePart(minor, c.minor) !== 0 && !c.minorDirty) return true;
+    if (c.minorDirty) return false;
+    if (comparePart(patch, c.patch) !== 0 && !c.patchDirty) return true;
+    if (c.patchDirty) {
+      if (pe > ps || c.pre !== '')
+        return comparePrerelease(v, ps, pe, c.pre, 0, c.pre.length) !== 0;
+      return false;
+    }
+  }
+  return compareToComparator(c, major, minor, patch, v, ps, pe) !== 0;
+}
+
+function greater(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  if (c.dirty) {
+    const d = comparePart(major, c.major);
+    if (d !== 0) return d > 0;
+    if (c.minorDirty) return false;
+    if (c.patchDirty) return minor > c.minor;
+  }
+  return compareToComparator(c, major, minor, patch, v, ps, pe) > 0;
+}
+
+function lessEqual(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  if (!c.dirty) return compareToComparator(c, major, minor, patch, v, ps, pe) <= 0;
+  const d = comparePart(major, c.major);
+  if (d > 0) return false;
+  return !(d === 0 && minor > c.minor && !c.minorDirty);
+}
+
+function check(
+  c: Comparator,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  v: string,
+  ps: number,
+  pe: number,
+) {
+  switch (c.op) {
+    case OP_EQUAL:
+      return c.dirty
+        ? tilde(c, major, minor, patch, v, ps, pe)
+        : compareToComparator(c, major, minor, patch, v, ps, pe) === 0;
+    case OP_NOT_EQUAL:
+      return notEqual(c, major, minor, patch, v, ps, pe);
+    case OP_GREATER:
+      return greater(c, major, minor, patch, v, ps, pe);
+    case OP_LESS:
+      return compareToComparator(c, major, minor, patch, v, ps, pe) < 0;
+    case OP_GREATER_EQUAL:
+      return compareToComparator(c, major, minor, patch, v, ps, pe) >= 0;
+    case OP_LESS_EQUAL:
+      return lessEqual(c, major, minor, patch, v, ps, pe);
+    case OP_TILDE:
+      return tilde(c, major, minor, patch, v, ps, pe);
+    default:
+      return caret(c, major, minor, patch, v, ps, pe);
+  }
+}
+
+// ---- parsing ---------------------------------------------------------------
+
+/** Go regexp's `\s`: tab, newline, form feed, carriage return, space. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+}
+
+function isPartChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 120 || c === 88 || c === 42;
+}
+
+function isIdentifierChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
+}
+
+function isWildcard(part: string): boolean {
+  return part === 'x' || part === 'X' || part === '*';
+}
+
+/** A version as written in a range, before wildcard handling. */
+interface RawVersion {
+  readonly parts: string[];
+  readonly pre: string;
+  readonly end: number;
+}
+
+class RangeParser {
+  private i = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly end: number,
+  ) {}
+
+  fail(what: string, at: number = this.i): never {
+    const near = at >= this.text.length ? 'the end' : `"${this.text.slice(at, at + 12)}"`;
+    throw new PolicyError(
+      'INVALID_RANGE',
+      `invalid semver range "${this.text}": ${what} at position ${at} (near ${near}); ` +
+        'expected Masterminds syntax such as ">=1.2.0 <2.0.0", "^1.4", "1.2.x" or "1.2 - 1.4.5"',
+      { range: this.text, position: at },
+    );
+  }
+
+  private code(at: number = this.i): number {
+    return at < this.end ? this.text.charCodeAt(at) : -1;
+  }
+
+  private skipSpaces(): number {
+    const start = this.i;
+    while (isSpace(this.code())) this.i++;
+    return this.i - start;
+  }
+
+  private operator(): number {
+    for (const [symbol, op] of OPERATORS) {
+      if (this.text.startsWith(symbol, this.i) && this.i + symbol.length <= this.end) {
+        this.i += symbol.length;
+        return op;
+      }
+    }
+    return OP_EQUAL;
+  }
+
+  private identifiers(what: string): string {
+    const start = this.i;
+    for (;;) {
+      const idStart = this.i;
+      while (isIdentifierChar(this.code())) this.i++;
+      if (this.i === idStart) this.fail(`empty ${what} identifier`);
+      if (this.code() !== 46) return this.text.slice(start, this.i);
+      this.i++;
+    }
+  }
+
+  // Reads `v?P(.P(.P)?)?(-pre)?(+build)?` where P is a run of digits, x, X or *.
+  private rawVersion(): RawVersion | undefined {
+    if (this.code() === 118) this.i++;
+    const parts: string[] = [];
+    while (parts.length < 3) {
+      if (parts.length > 0) {
+        if (this.code() !== 46) break;
+        this.i++;
+      }
+      const start = this.i;
+      while (isPartChar(this.code())) this.i++;
+      if (this.i === start) {
+        if (parts.length === 0) return undefined;
+        this.fail('expected a number or wildcard after "."');
+      }
+      parts.push(this.text.slice(start, this.i));
+    }
+    let pre = '';
+    if (this.code() === 45 && isIdentifierChar(this.code(this.i + 1))) {
+      this.i++;
+      pre = this.identifiers('prerelease');
+    }
+    if (this.code() === 43) {
+      this.i++;
+      this.identifiers('build metadata');
+    }
+    return { parts, pre, end: this.i };
+  }
+
+  private number(part: string, at: number): Part {
+    if (!/^[0-9]+$/.test(part))
+      this.fail(`"${part}" is neither a number nor a wildcard (x, X, *)`, at);
+    const value = exactPart(part);
+    if (value === undefined) this.fail(`${part} is larger than 2^64-1`, at);
+    return value;
+  }
+
+  // Masterminds' parseConstraint: a wildcard or missing part makes the
+  // comparator "dirty" and everything after it is ignored.
+  private comparator(op: number, raw: RawVersion, at: number): Comparator {
+    if (raw.pre !== '') {
+      for (const id of raw.pre.split('.')) {
+        if (/^0[0-9]+$/.test(id)) this.fail(`prerelease identifier "${id}" has a leading zero`, at);
+      }
+    }
+    const [major = '', minor, patch] = raw.parts;
+    if (isWildcard(major)) {
+      return {
+        op,
+        major: 0,
+        minor: 0,
+        patch: 0,
+        pre: raw.pre,
+        dirty: true,
+        minorDirty: false,
+        patchDirty: false,
+      };
+    }
+    if (minor === undefined || isWildcard(minor)) {
+      return {
+        op,
+        major: this.number(major, at),
+        minor: 0,
+        patch: 0,
+        pre: raw.pre,
+        dirty: true,
+        minorDirty: true,
+        patchDirty: false,
+      };
+    }
+    const dirtyPatch = patch === undefined || isWildcard(patch);
+    return {
+      op,
+      major: this.number(major, at),
+      minor: this.number(minor, at),
+      patch: dirtyPatch ? 0 : this.number(patch, at),
+      pre: raw.pre,
+      dirty: dirtyPatch,
+      minorDirty: false,
+      patchDirty: dirtyPatch,
+    };
+  }
+
+  private expectVersion(): RawVersion {
+    const raw = this.rawVersion();
+    if (raw === undefined) this.fail('expected a version');
+    return raw;
+  }
+
+  // Hyphen ranges `A - B` need spaces around the hyphen.
+  private hyphenUpperBound(): { raw: RawVersion; at: number } | undefined {
+    const save = this.i;
+    if (this.skipSpaces() > 0 && this.code() === 45) {
+      this.i++;
+      if (this.skipSpaces() > 0) {
+        const at = this.i;
+        const raw = this.rawVersion();
+        if (raw !== undefined) return { raw, at };
+      }
+    }
+    this.i = save;
+    return undefined;
+  }
+
+  group(start: number): AndGroup {
+    this.i = start;
+    const comparators: Comparator[] = [];
+    let afterComma = true;
+    this.skipSpaces();
+    for (;;) {
+      if (this.i >= this.end) this.fail('expected a comparator');
+      const opAt = this.i;
+      const op = this.operator();
+      this.skipSpaces();
+      const at = this.i;
+      const raw = this.expectVersion();
+      const upper =
+        op === OP_EQUAL && this.text[opAt] !== '=' ? this.hyphenUpperBound() : undefined;
+      if (upper === undefined) {
+        comparators.push(this.comparator(op, raw, at));
+      } else {
+        // Masterminds rewrites `A - B` with a regex that also swallows the
+        // spaces before A, gluing it to a preceding comparator: `>=0 1 - 2` is
+        // invalid there, `>=0, 1 - 2` is not. Reject it the same way.
+        if (!afterComma) this.fail('a hyphen range must start the group or follow a comma', at);
+        comparators.push(this.comparator(OP_GREATER_EQUAL, raw, at));
+        comparators.push(this.comparator(OP_LESS_EQUAL, upper.raw, upper.at));
+      }
+      const spaces = this.skipSpaces();
+      if (this.i >= this.end) break;
+      if (this.code() === 44) {
+        this.i++;
+        this.skipSpaces();
+        afterComma = true;
+      } else if (spaces > 0) {
+        afterComma = false;
+      } else {
+        this.fail('expected a space, a comma or "||" after a comparator');
+      }
+    }
+    return {
+      comparators,
+      allowsPrerelease: comparators.some((c) => c.pre !== ''),
+    };
+  }
+}
+
+/**
+ * Parses a Masterminds/semver v3 range. Throws `PolicyError` `INVALID_RANGE`
+ * with the range text and the position that failed.
+ */
+export function parseRange(text: string): SemverRange {
+  const groups: AndGroup[] = [];
+  let start = 0;
+  for (;;) {
+    const bar = text.indexOf('||', start);
+    const end = bar < 0 ? text.length : bar;
+    groups.push(new RangeParser(text, end).group(start));
+    if (bar < 0) break;
+    start = bar + 2;
+  }
+  return new SemverRange(text, groups);
+}
