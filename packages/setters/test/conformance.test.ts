@@ -48,10 +48,12 @@ describe('Flux conformance', () => {
     for (const file of result.files) {
       const want = expected.files[file.path]!;
       expect(file.changes).toHaveLength(want.length);
-      file.changes.forEach((change, i) => expect(change).toMatchObject(want[i]!));
+      for (const [i, change] of file.changes.entries()) expect(change).toMatchObject(want[i]!);
     }
     expect(result.problems).toHaveLength(expected.problems.length);
-    result.problems.forEach((problem, i) => expect(problem).toMatchObject(expected.problems[i]!));
+    for (const [i, problem] of result.problems.entries()) {
+      expect(problem).toMatchObject(expected.problems[i]!);
+    }
   });
 
   it('writes only the files whose values change', async () => {
