@@ -63,11 +63,17 @@ export class SemverRange {
   readonly groups: readonly AndGroup[];
   /** Some group admits prereleases, for explanations. */
   readonly admitsPrereleases: boolean;
+  /**
+   * No version with a greater major satisfies the range (Infinity when
+   * unbounded). Lets `select` drop most tags after reading one number.
+   */
+  readonly majorCeiling: number;
 
   constructor(text: string, groups: readonly AndGroup[]) {
     this.text = text;
     this.groups = groups;
     this.admitsPrereleases = groups.some((group) => group.allowsPrerelease);
+    this.majorCeiling = Math.max(...groups.map(groupCeiling));
   }
 
   /** Whether the unpacked version satisfies the range. */
@@ -93,6 +99,33 @@ export class SemverRange {
     }
     return false;
   }
+}
+
+// The greatest major a comparator can admit, from the check functions below:
+// `<`, `<=`, `=`, `~` and `^` never admit a greater major than their own.
+function comparatorCeiling(c: Comparator, group: AndGroup): number {
+  const major = typeof c.major === 'bigint' ? Number.POSITIVE_INFINITY : c.major;
+  switch (c.op) {
+    case OP_LESS:
+      // `<5.0.0` admits 5.0.0-rc.1 only where the group admits prereleases.
+      return c.minor === 0 && c.patch === 0 && c.pre === '' && !group.allowsPrerelease
+        ? major - 1
+        : major;
+    case OP_EQUAL:
+    case OP_TILDE:
+      return c.dirty && c.major === 0 && c.minor === 0 && !c.minorDirty && !c.patchDirty
+        ? Number.POSITIVE_INFINITY
+        : major;
+    case OP_LESS_EQUAL:
+    case OP_CARET:
+      return major;
+    default:
+      return Number.POSITIVE_INFINITY;
+  }
+}
+
+function groupCeiling(group: AndGroup): number {
+  return Math.min(...group.comparators.map((c) => comparatorCeiling(c, group)));
 }
 
 function compareToComparator(

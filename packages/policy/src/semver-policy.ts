@@ -8,11 +8,15 @@ import type { SemverRange } from './range.js';
 import type { Explanation, TagExplanation } from './types.js';
 import { compareVersions, exactCore, type Part, scanVersion, VersionScan } from './version.js';
 
+// Majors read by `leadingMajor` up to here are exact doubles.
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+
 export class SemverSelector {
   constructor(readonly range: SemverRange) {}
 
   select(tags: Iterable<string>, filter: CompiledFilter | undefined): string | undefined {
     const range = this.range;
+    const ceiling = range.majorCeiling;
     const scan = new VersionScan();
     let bestTag: string | undefined;
     let best = '';
@@ -26,6 +30,12 @@ export class SemverSelector {
       if (filter !== undefined) {
         value = filter.apply(tag);
         if (value === undefined) continue;
+      }
+      // Read the major first: most tags lose on it alone, before a full scan.
+      const major0 = leadingMajor(value);
+      if (major0 < 0) continue;
+      if (major0 <= MAX_EXACT && (major0 > ceiling || (bestTag !== undefined && major0 < bestMajor))) {
+        continue;
       }
       if (!scanVersion(value, scan)) continue;
       let major: Part = scan.major;
@@ -126,6 +136,24 @@ export class SemverSelector {
       : `lower version than "${by}"`;
     return { tag, outcome: 'beaten', value, by, reason };
   }
+}
+
+/**
+ * The major number a tag starts with (after an optional `v`), or -1 when it
+ * does not start with a digit. Huge numbers come out approximate, which only
+ * matters to the exact comparisons that follow the full scan.
+ */
+function leadingMajor(value: string): number {
+  const n = value.length;
+  let i = n > 0 && value.charCodeAt(0) === 118 ? 1 : 0;
+  let major = -1;
+  while (i < n) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    major = major < 0 ? c : major * 10 + c;
+    i++;
+  }
+  return major;
 }
 
 /** major, minor, patch, text, prerelease start, prerelease end. */
