@@ -20,6 +20,12 @@ export interface AuthTarget {
   readonly signal?: AbortSignal;
 }
 
+/** An `Authorization` value and whether it was issued just now. */
+export interface Prepared {
+  readonly value: string;
+  readonly fresh: boolean;
+}
+
 /**
  * Turns registry challenges into `Authorization` values and remembers them: Bearer
  * tokens per registry and scope until they expire, Basic per registry. Credentials
@@ -30,6 +36,7 @@ export class Authenticator {
   readonly #credentials: CredentialProvider | undefined;
   readonly #tokens: TokenCache;
   readonly #basic = new Map<string, string>();
+  readonly #bearerChallenges = new Map<string, Challenge>();
 
   constructor(settings: TransportSettings, credentials: CredentialProvider | undefined) {
     this.#settings = settings;
@@ -37,10 +44,21 @@ export class Authenticator {
     this.#tokens = new TokenCache(settings.now);
   }
 
-  /** The `Authorization` value to send up front, if an earlier challenge taught us one. */
-  cached(target: AuthTarget): string | undefined {
-    const token = this.#tokens.get(target.endpoint.origin, target.scope);
-    return token === undefined ? this.#basic.get(target.endpoint.origin) : `Bearer ${token}`;
+  /**
+   * The `Authorization` to send up front, if earlier challenges from this registry
+   * taught us one: a cached token, Basic, or a new token from the known realm (so
+   * an expired token or a new repository costs no 401 round trip). `fresh` says
+   * the value was just issued, so a 401 for it is final.
+   */
+  async prepare(target: AuthTarget, site: RequestSite): Promise<Prepared | undefined> {
+    const { origin } = target.endpoint;
+    const token = this.#tokens.get(origin, target.scope);
+    if (token !== undefined) return { value: `Bearer ${token}`, fresh: false };
+    const basic = this.#basic.get(origin);
+    if (basic !== undefined) return { value: basic, fresh: false };
+    const challenge = this.#bearerChallenges.get(origin);
+    if (challenge === undefined) return undefined;
+    return { value: await this.#bearer(target, challenge, site), fresh: true };
   }
 
   /**
@@ -58,9 +76,8 @@ export class Authenticator {
     const challenges = parseChallenges(unauthorized.headers.get('www-authenticate'));
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.has('realm'));
     if (bearer !== undefined) {
-      const { token, expiresIn } = await this.#fetchToken(target, bearer, site);
-      this.#tokens.set(origin, target.scope, token, expiresIn);
-      return `Bearer ${token}`;
+      this.#bearerChallenges.set(origin, bearer);
+      return this.#bearer(target, bearer, site);
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
       const credential = await this.#credential(target);
@@ -82,6 +99,12 @@ export class Authenticator {
       'UNAUTHORIZED',
       ' (no Bearer or Basic challenge to answer)',
     );
+  }
+
+  async #bearer(target: AuthTarget, challenge: Challenge, site: RequestSite): Promise<string> {
+    const { token, expiresIn } = await this.#fetchToken(target, challenge, site);
+    this.#tokens.set(target.endpoint.origin, target.scope, token, expiresIn);
+    return `Bearer ${token}`;
   }
 
   #credential(target: AuthTarget): Promise<Credential | undefined> {
@@ -176,7 +199,7 @@ export class Authenticator {
       registry: target.endpoint.registry,
       repository: target.repository,
       method,
-      url: reply.url ?? url,
+      url: reply.url,
     };
     if (reply.status !== 200) throw tokenEndpointError(reply, site);
     let body: unknown;

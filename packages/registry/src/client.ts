@@ -237,19 +237,22 @@ export class RegistryClient {
       headers,
       signal: target.signal,
     };
-    const known = this.#auth.cached(target);
+    const origin = target.endpoint.origin;
+    const site = siteOf(target.endpoint, target.repository, method, url);
+    const known = await this.#auth.prepare(target, site);
     const first = await send(this.#settings, {
       ...exchange,
-      authorization:
-        known === undefined ? undefined : { value: known, origin: target.endpoint.origin },
+      authorization: known === undefined ? undefined : { value: known.value, origin },
     });
     if (first.status !== 401) return first;
+    if (known?.fresh) {
+      throw errorForReply(first, { ...site, url: first.url }, 'UNAUTHORIZED', ' (even with fresh credentials)');
+    }
 
-    const site = siteOf(target.endpoint, target.repository, method, first.url);
-    const fresh = await this.#auth.answer(target, first, site);
+    const fresh = await this.#auth.answer(target, first, { ...site, url: first.url });
     const second = await send(this.#settings, {
       ...exchange,
-      authorization: { value: fresh, origin: target.endpoint.origin },
+      authorization: { value: fresh, origin },
     });
     if (second.status === 401) {
       throw errorForReply(

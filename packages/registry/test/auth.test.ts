@@ -1,0 +1,225 @@
+import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RegistryClient, RegistryError, staticCredentials } from '../src/index.js';
+
+const registries: TestRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+async function registry(options: Parameters<typeof startRegistry>[0]) {
+  const started = await startRegistry(options);
+  registries.push(started);
+  await started.pushTags('team/app', ['1.0', '2.0']);
+  return started;
+}
+async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
+/** Each request as `METHOD path [scheme]`, the scheme of the Authorization it carried. */
+const trace = (r: TestRegistry) =>
+  r.requests.map((q) => {
+    const scheme = q.headers.authorization?.split(' ')[0];
+    return `${q.method} ${q.path.split('?')[0]}${scheme ? ` [${scheme}]` : ''}`;
+  });
+const creds = (host: string, credential: Parameters<typeof staticCredentials>[0][string]) =>
+  staticCredentials({ [host]: credential });
+
+describe('Basic auth', () => {
+  it('answers the challenge, then sends Basic up front', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { username: 'bot', password: 'pw' }),
+    });
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'GET /v2/team/app/tags/list [Basic]',
+      'GET /v2/team/app/tags/list [Basic]',
+    ]);
+  });
+
+  it('fails with UNAUTHORIZED after one try with wrong credentials', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { username: 'bot', password: 'wrong' }),
+    });
+    const error = await failure(client.listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(error.status).toBe(401);
+    expect(error.message).toContain('401 Unauthorized');
+    expect(error.message).toContain('even with fresh credentials');
+    expect(r.requests).toHaveLength(2);
+  });
+
+  it('fails with UNAUTHORIZED naming the missing credential when there is none', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(error.message).toContain(`no username/password for ${r.host}`);
+    expect(r.requests).toHaveLength(1);
+  });
+});
+
+describe('Bearer auth', () => {
+  it('gets an anonymous token with service and scope, without Authorization', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    expect(await new RegistryClient().listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'GET /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+    const tokenRequest = new URL(r.requests[1]!.path, r.url);
+    expect(tokenRequest.searchParams.get('service')).toBe('testkit');
+    expect(tokenRequest.searchParams.getAll('scope')).toEqual(['repository:team/app:pull']);
+  });
+
+  it('sends Basic to the token endpoint and caches the token per scope', async () => {
+    const r = await registry({ auth: { bearer: { username: 'bot', password: 'pw' } } });
+    await r.pushTags('other', ['x']);
+    const client = new RegistryClient({
+      credentials: creds(r.host, { username: 'bot', password: 'pw' }),
+    });
+    await client.listTags(`${r.host}/team/app`);
+    await client.listTags(`${r.host}/team/app`);
+    await client.listTags(`${r.host}/other`);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'GET /token [Basic]',
+      'GET /v2/team/app/tags/list [Bearer]',
+      'GET /v2/team/app/tags/list [Bearer]',
+      // The realm is known by now: a new scope costs no anonymous 401 round trip.
+      'GET /token [Basic]',
+      'GET /v2/other/tags/list [Bearer]',
+    ]);
+  });
+
+  it('renews a token before it expires, by the injected clock', async () => {
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const clock = () => now;
+    const r = await registry({ auth: { bearer: { expiresIn: 300 } }, clock });
+    const client = new RegistryClient({ clock });
+    await client.listTags(`${r.host}/team/app`);
+    now += 269_000; // inside the 30 s margin only after 270 s
+    await client.listTags(`${r.host}/team/app`);
+    now += 1_000;
+    await client.listTags(`${r.host}/team/app`);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'GET /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+      'GET /v2/team/app/tags/list [Bearer]',
+      'GET /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+  });
+
+  it('gets a fresh token once when the registry rejects a cached one', async () => {
+    let serverNow = Date.parse('2030-01-01T00:00:00Z');
+    const r = await registry({ auth: { bearer: { expiresIn: 60 } }, clock: () => serverNow });
+    const client = new RegistryClient();
+    await client.listTags(`${r.host}/team/app`);
+    serverNow += 61_000; // the registry's clock runs ahead of ours
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r).slice(3)).toEqual([
+      'GET /v2/team/app/tags/list [Bearer]',
+      'GET /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+  });
+
+  it('accepts a token endpoint that sends only access_token and no expires_in', async () => {
+    const r = await registry({ auth: { bearer: { responseFields: ['access_token'] } } });
+    expect(await new RegistryClient().listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+  });
+
+  it('fails with UNAUTHORIZED when the token endpoint rejects the credentials', async () => {
+    const r = await registry({ auth: { bearer: { username: 'bot', password: 'pw' } } });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { username: 'bot', password: 'nope' }),
+    });
+    const error = await failure(client.listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(error.message).toMatch(/^\[GET\] http:\/\/127\.0\.0\.1:\d+\/token\?service=testkit&scope=/);
+    expect(error.message).toContain('the token endpoint rejected the credentials');
+  });
+
+  it('fails with UNAUTHORIZED, not a loop, when a fresh token is refused too', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    r.faults.add({
+      path: '/v2/team/app/tags/list',
+      status: 401,
+      times: Infinity,
+      headers: { 'www-authenticate': `Bearer realm="${r.url}/token",service="testkit"` },
+    });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'GET /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+  });
+
+  it('maps 403 to DENIED', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    r.faults.add({ path: '/v2/team/app/tags/list', status: 403, times: Infinity });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('DENIED');
+    expect(error.status).toBe(403);
+  });
+});
+
+describe('identity and registry tokens', () => {
+  it('exchanges an identity token through the OAuth2 POST', async () => {
+    const r = await registry({ auth: { bearer: { identityToken: 'refresh-abc' } } });
+    const client = new RegistryClient({ credentials: creds(r.host, { identityToken: 'refresh-abc' }) });
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'POST /token',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+    expect(r.requests[1]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+  });
+
+  it('falls back to GET with the identity token as Basic password when POST is 404', async () => {
+    const r = await registry({ auth: { bearer: { identityToken: 'refresh-abc' } } });
+    r.faults.add({ method: 'POST', path: '/token', status: 404 });
+    const client = new RegistryClient({ credentials: creds(r.host, { identityToken: 'refresh-abc' }) });
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r)).toEqual([
+      'GET /v2/team/app/tags/list',
+      'POST /token',
+      'GET /token [Basic]',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+  });
+
+  it('rejects a wrong identity token with UNAUTHORIZED', async () => {
+    const r = await registry({ auth: { bearer: { identityToken: 'refresh-abc' } } });
+    const client = new RegistryClient({ credentials: creds(r.host, { identityToken: 'nope' }) });
+    expect((await failure(client.listTags(`${r.host}/team/app`))).code).toBe('UNAUTHORIZED');
+  });
+
+  it('sends a registry token as Bearer without visiting the token endpoint', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    const issued = await fetch(
+      `${r.url}/token?service=testkit&scope=repository:team/app:pull`,
+    ).then((res) => res.json() as Promise<{ token: string }>);
+    const client = new RegistryClient({ credentials: creds(r.host, { registryToken: issued.token }) });
+    expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
+    expect(trace(r)).toEqual([
+      'GET /token',
+      'GET /v2/team/app/tags/list',
+      'GET /v2/team/app/tags/list [Bearer]',
+    ]);
+    expect(r.requests[2]!.headers.authorization).toBe(`Bearer ${issued.token}`);
+  });
+});

@@ -1,0 +1,207 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RegistryClient, RegistryError } from '../src/index.js';
+
+const registries: TestRegistry[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+async function registry() {
+  const started = await startRegistry();
+  registries.push(started);
+  await started.pushTags('app', ['1.0', '2.0']);
+  return started;
+}
+async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
+const TAGS = '/v2/app/tags/list';
+const tagRequests = (r: TestRegistry) => r.requests.filter((q) => q.path.startsWith(TAGS)).length;
+
+/** Collects the retry lines the client logs, which state the wait it chose. */
+function retryLog() {
+  const lines: string[] = [];
+  return { lines, logger: { warn: (line: string) => lines.push(line) } };
+}
+
+describe('retries', () => {
+  it.each([408, 429, 499, 500, 502, 503, 504, 522])('retries %i and then succeeds', async (status) => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status, times: 2 });
+    const client = new RegistryClient({ retry: { baseDelayMs: 1 } });
+    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+    expect(tagRequests(r)).toBe(3);
+  });
+
+  it('does not retry other client errors', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 400, code: 'TAG_INVALID', times: Infinity });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/app`));
+    expect(error.code).toBe('UNEXPECTED_STATUS');
+    expect(error.status).toBe(400);
+    expect(tagRequests(r)).toBe(1);
+  });
+
+  it('retries a connection reset', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, reset: true, times: 2 });
+    const client = new RegistryClient({ retry: { baseDelayMs: 1 } });
+    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+    expect(tagRequests(r)).toBe(3);
+  });
+
+  it('gives up with UNAVAILABLE after retry.attempts tries, quoting the registry', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 503, times: Infinity });
+    const client = new RegistryClient({ retry: { attempts: 3, baseDelayMs: 1 } });
+    const error = await failure(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(error.status).toBe(503);
+    expect(error.message).toMatch(/: 503 Service Unavailable — .+ \(gave up after 3 attempts\)$/);
+    expect(tagRequests(r)).toBe(3);
+  });
+
+  it('gives up on a persistent 429 with RATE_LIMITED', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 429, times: Infinity });
+    const client = new RegistryClient({ retry: { attempts: 2, baseDelayMs: 1 } });
+    expect((await failure(client.listTags(`${r.host}/app`))).code).toBe('RATE_LIMITED');
+  });
+
+  it('reports NETWORK after resets on every try', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, reset: true, times: Infinity });
+    const client = new RegistryClient({ retry: { attempts: 2, baseDelayMs: 1 } });
+    const error = await failure(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe('NETWORK');
+    expect(error.cause).toBeDefined();
+    expect(tagRequests(r)).toBe(2);
+  });
+
+  it('waits as long as Retry-After seconds says', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 429, retryAfter: '1' });
+    const { lines, logger } = retryLog();
+    const client = new RegistryClient({ retry: { baseDelayMs: 1 }, logger });
+    const started = performance.now();
+    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(lines).toEqual([
+      expect.stringMatching(/tags\/list\?n=1000: 429 Too Many Requests; retrying in 1000 ms \(attempt 2 of 4\)$/),
+    ]);
+  });
+
+  it('waits until a Retry-After HTTP date, measured with the injected clock', async () => {
+    const r = await registry();
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    r.faults.add({ path: TAGS, status: 503, retryAfter: new Date(now + 1000).toUTCString() });
+    const { lines, logger } = retryLog();
+    const client = new RegistryClient({ clock: () => now, logger });
+    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+    expect(lines).toEqual([expect.stringContaining('retrying in 1000 ms')]);
+  });
+
+  it('fails with RATE_LIMITED carrying the wait when Retry-After exceeds maxDelayMs', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 429, retryAfter: '120' });
+    const client = new RegistryClient({ retry: { maxDelayMs: 5000 } });
+    const error = await failure(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe('RATE_LIMITED');
+    expect(error.retryAfterMs).toBe(120_000);
+    expect(error.message).toContain('Retry-After asks for 120000 ms');
+    expect(tagRequests(r)).toBe(1);
+  });
+});
+
+describe('timeouts and aborts', () => {
+  it('fails with TIMEOUT when one try takes longer than timeoutMs, without retrying', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, delayMs: 5000 });
+    const client = new RegistryClient({ timeoutMs: 100 });
+    const error = await failure(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toContain('no complete response within 100 ms');
+    expect(tagRequests(r)).toBe(1);
+  });
+
+  it('fails with ABORTED at once when the signal is already aborted', async () => {
+    const r = await registry();
+    const error = await failure(
+      new RegistryClient().listTags(`${r.host}/app`, { signal: AbortSignal.abort() }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it('stops a backoff sleep as soon as the signal aborts', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 503, retryAfter: '30', times: Infinity });
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    // The client logs right before it sleeps: abort at exactly that moment.
+    const client = new RegistryClient({ logger: { warn: () => controller.abort(reason) } });
+    const started = performance.now();
+    const error = await failure(client.listTags(`${r.host}/app`, { signal: controller.signal }));
+    expect(error.code).toBe('ABORTED');
+    expect(error.cause).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(tagRequests(r)).toBe(1);
+  });
+
+  it('stops while waiting for a slow response', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, delayMs: 30_000 });
+    const controller = new AbortController();
+    const pending = new RegistryClient().listTags(`${r.host}/app`, { signal: controller.signal });
+    while (tagRequests(r) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect((await failure(pending)).code).toBe('ABORTED');
+  });
+
+  describe('in the middle of a body', () => {
+    /** A registry whose tag list sends its first bytes and then stalls. */
+    async function stallingServer() {
+      let firstChunkWritten!: () => void;
+      const firstChunkSent = new Promise<void>((resolve) => {
+        firstChunkWritten = resolve;
+      });
+      const responses: ServerResponse[] = [];
+      const server = createServer((_request, response) => {
+        responses.push(response);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"name":"app","tags":["a",', () => firstChunkWritten());
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return { host: `127.0.0.1:${port}`, firstChunkSent };
+    }
+
+    it('fails with ABORTED when the signal fires mid-body', async () => {
+      const { host, firstChunkSent } = await stallingServer();
+      const controller = new AbortController();
+      const pending = new RegistryClient().listTags(`${host}/app`, { signal: controller.signal });
+      await firstChunkSent;
+      controller.abort();
+      expect((await failure(pending)).code).toBe('ABORTED');
+    });
+
+    it('fails with TIMEOUT when the body stalls past timeoutMs', async () => {
+      const { host } = await stallingServer();
+      const error = await failure(new RegistryClient({ timeoutMs: 200 }).listTags(`${host}/app`));
+      expect(error.code).toBe('TIMEOUT');
+    });
+  });
+});
