@@ -113,7 +113,13 @@ function comparatorCeiling(c: Comparator, group: AndGroup): number {
         : major;
     case OP_EQUAL:
     case OP_TILDE:
-      return c.dirty && c.major === 0 && c.minor === 0 && !c.minorDirty && !c.patchDirty
+      // `~0.0.0`, `~*` and `*` admit everything (see `tilde`).
+      return (c.op === OP_TILDE || c.dirty) &&
+        c.major === 0 &&
+        c.minor === 0 &&
+        c.patch === 0 &&
+        !c.minorDirty &&
+        !c.patchDirty
         ? Number.POSITIVE_INFINITY
         : major;
     case OP_LESS_EQUAL:

@@ -34,7 +34,10 @@ export class SemverSelector {
       // Read the major first: most tags lose on it alone, before a full scan.
       const major0 = leadingMajor(value);
       if (major0 < 0) continue;
-      if (major0 <= MAX_EXACT && (major0 > ceiling || (bestTag !== undefined && major0 < bestMajor))) {
+      if (
+        major0 <= MAX_EXACT &&
+        (major0 > ceiling || (bestTag !== undefined && major0 < bestMajor))
+      ) {
         continue;
       }
       if (!scanVersion(value, scan)) continue;

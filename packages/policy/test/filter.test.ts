@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compilePolicy,
+  DEFAULT_EXCLUSIONS,
+  excludeTags,
+  PolicyError,
+  selectTag,
+} from '../src/index.js';
+
+// Alphabetical over the extracted values shows the expansion directly: the
+// winner is the tag whose expansion is greatest.
+function expand(pattern: string, extract: string, tag: string): string | undefined {
+  const policy = compilePolicy({ policy: { alphabetical: {} }, filterTags: { pattern, extract } });
+  const entry = policy.explain([tag]).tags[0];
+  return entry === undefined || entry.outcome === 'filtered' ? undefined : entry.value;
+}
+
+describe('filterTags.extract follows Go Regexp.ExpandString', () => {
+  it.each([
+    ['(\\d+)-(\\w+)', '$1', '12-ab', '12'],
+    ['(\\d+)-(\\w+)', '$2.$1', '12-ab', 'ab.12'],
+    ['(\\d+)-(\\w+)', '${1}x', '12-ab', '12x'],
+    ['(\\d+)-(\\w+)', '$1x', '12-ab', ''],
+    ['(\\d+)-(\\w+)', '$$1', '12-ab', '$1'],
+    ['(\\d+)-(\\w+)', '$0', 'v12-ab!', '12-ab'],
+    ['(\\d+)-(\\w+)', '$9', '12-ab', ''],
+    ['(\\d+)-(\\w+)', '$01', '12-ab', ''],
+    ['(\\d+)-(\\w+)', 'a$', '12-ab', 'a$'],
+    ['(\\d+)-(\\w+)', '$-', '12-ab', '$-'],
+    ['(\\d+)-(\\w+)', '${1', '12-ab', '${1'],
+    ['(\\d+)-(\\w+)', '${}', '12-ab', '${}'],
+    ['(?P<num>\\d+)', '$num', 'rc-42', '42'],
+    ['(?P<num>\\d+)', '${num}-x', 'rc-42', '42-x'],
+    ['(?P<num>\\d+)', '$num_x', 'rc-42', ''],
+    ['(?P<num>\\d+)', '$nope', 'rc-42', ''],
+    ['(?<num>\\d+)', '$num', 'rc-42', '42'],
+    ['(a)|(b)', '[$1][$2]', 'b', '[][b]'],
+    ['(\\d+)', '$1', 'a1b22', '1'],
+  ])('%s with %j on %j gives %j', (pattern, extract, tag, expected) => {
+    expect(expand(pattern, extract, tag)).toBe(expected);
+  });
+
+  it('is unanchored and drops tags that do not match', () => {
+    const spec = { policy: { alphabetical: {} }, filterTags: { pattern: 'rc' } };
+    expect(selectTag(['1.0-rc1', 'zzz', 'main-rc'], spec)).toBe('main-rc');
+  });
+
+  it('extract without pattern is INVALID_FILTER', () => {
+    expect(() =>
+      compilePolicy({ policy: { alphabetical: {} }, filterTags: { extract: '$1' } }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
+  });
+
+  it('a non-string pattern is INVALID_FILTER', () => {
+    expect(() =>
+      compilePolicy({
+        policy: { alphabetical: {} },
+        filterTags: { pattern: 1 as unknown as string },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
+  });
+
+  it.each(['(?=x)', '[a', 'a**', '(?P<n>a)(?P<n>b)', '\\8'])(
+    'an invalid RE2 pattern %j is INVALID_PATTERN with RE2s complaint',
+    (pattern) => {
+      let error: unknown;
+      try {
+        compilePolicy({ policy: { alphabetical: {} }, filterTags: { pattern } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PolicyError);
+      expect(error).toMatchObject({ code: 'INVALID_PATTERN', pattern });
+      expect((error as Error).message).toContain(pattern);
+      expect((error as Error).message).toMatch(/error parsing regexp/);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    },
+  );
+
+  it('runs patterns in linear time (no catastrophic backtracking)', () => {
+    const spec = { policy: { alphabetical: {} }, filterTags: { pattern: '^(a+)+$' } };
+    expect(selectTag([`${'a'.repeat(5000)}!`], spec)).toBeUndefined();
+  });
+});
+
+describe('excludeTags', () => {
+  it('drops cosign signatures by default', () => {
+    expect(DEFAULT_EXCLUSIONS).toEqual(['^.*\\.sig$']);
+    expect(excludeTags(['1.0.0', 'sha256-abc.sig'])).toEqual(['1.0.0']);
+  });
+  it('rejects an invalid pattern with INVALID_PATTERN naming its index', () => {
+    expect(() => excludeTags(['a'], ['ok', '('])).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_PATTERN',
+        message: expect.stringContaining('exclusionList[1]'),
+      }),
+    );
+  });
+});
+
+describe('spec validation', () => {
+  it.each([
+    ['no spec', undefined],
+    ['no policy', {}],
+    ['empty policy', { policy: {} }],
+    ['two strategies', { policy: { semver: { range: '*' }, numerical: {} } }],
+    ['policy is a string', { policy: 'semver' }],
+    ['semver without range', { policy: { semver: {} } }],
+  ])('%s is INVALID_POLICY', (_name, spec) => {
+    expect(() => compilePolicy(spec as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_POLICY' }),
+    );
+  });
+  it('takes a Flux ImagePolicy spec as is', () => {
+    const spec = {
+      imageRepositoryRef: { name: 'podinfo' },
+      policy: { semver: { range: '5.0.x' } },
+    };
+    expect(selectTag(['5.0.1', '5.0.3', '5.1.0'], spec as never)).toBe('5.0.3');
+  });
+});
