@@ -246,7 +246,12 @@ export class RegistryClient {
     });
     if (first.status !== 401) return first;
     if (known?.fresh) {
-      throw errorForReply(first, { ...site, url: first.url }, 'UNAUTHORIZED', ' (even with fresh credentials)');
+      throw errorForReply(
+        first,
+        { ...site, url: first.url },
+        'UNAUTHORIZED',
+        ' (even with fresh credentials)',
+      );
     }
 
     const fresh = await this.#auth.answer(target, first, { ...site, url: first.url });

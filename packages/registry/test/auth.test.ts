@@ -146,7 +146,9 @@ describe('Bearer auth', () => {
     });
     const error = await failure(client.listTags(`${r.host}/team/app`));
     expect(error.code).toBe('UNAUTHORIZED');
-    expect(error.message).toMatch(/^\[GET\] http:\/\/127\.0\.0\.1:\d+\/token\?service=testkit&scope=/);
+    expect(error.message).toMatch(
+      /^\[GET\] http:\/\/127\.0\.0\.1:\d+\/token\?service=testkit&scope=/,
+    );
     expect(error.message).toContain('the token endpoint rejected the credentials');
   });
 
@@ -179,7 +181,9 @@ describe('Bearer auth', () => {
 describe('identity and registry tokens', () => {
   it('exchanges an identity token through the OAuth2 POST', async () => {
     const r = await registry({ auth: { bearer: { identityToken: 'refresh-abc' } } });
-    const client = new RegistryClient({ credentials: creds(r.host, { identityToken: 'refresh-abc' }) });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { identityToken: 'refresh-abc' }),
+    });
     expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
     expect(trace(r)).toEqual([
       'GET /v2/team/app/tags/list',
@@ -192,7 +196,9 @@ describe('identity and registry tokens', () => {
   it('falls back to GET with the identity token as Basic password when POST is 404', async () => {
     const r = await registry({ auth: { bearer: { identityToken: 'refresh-abc' } } });
     r.faults.add({ method: 'POST', path: '/token', status: 404 });
-    const client = new RegistryClient({ credentials: creds(r.host, { identityToken: 'refresh-abc' }) });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { identityToken: 'refresh-abc' }),
+    });
     expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
     expect(trace(r)).toEqual([
       'GET /v2/team/app/tags/list',
@@ -213,7 +219,9 @@ describe('identity and registry tokens', () => {
     const issued = await fetch(
       `${r.url}/token?service=testkit&scope=repository:team/app:pull`,
     ).then((res) => res.json() as Promise<{ token: string }>);
-    const client = new RegistryClient({ credentials: creds(r.host, { registryToken: issued.token }) });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { registryToken: issued.token }),
+    });
     expect(await client.listTags(`${r.host}/team/app`)).toEqual(['1.0', '2.0']);
     expect(trace(r)).toEqual([
       'GET /token',

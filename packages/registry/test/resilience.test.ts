@@ -37,13 +37,16 @@ function retryLog() {
 }
 
 describe('retries', () => {
-  it.each([408, 429, 499, 500, 502, 503, 504, 522])('retries %i and then succeeds', async (status) => {
-    const r = await registry();
-    r.faults.add({ path: TAGS, status, times: 2 });
-    const client = new RegistryClient({ retry: { baseDelayMs: 1 } });
-    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
-    expect(tagRequests(r)).toBe(3);
-  });
+  it.each([408, 429, 499, 500, 502, 503, 504, 522])(
+    'retries %i and then succeeds',
+    async (status) => {
+      const r = await registry();
+      r.faults.add({ path: TAGS, status, times: 2 });
+      const client = new RegistryClient({ retry: { baseDelayMs: 1 } });
+      expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+      expect(tagRequests(r)).toBe(3);
+    },
+  );
 
   it('does not retry other client errors', async () => {
     const r = await registry();
@@ -99,7 +102,9 @@ describe('retries', () => {
     expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
     expect(lines).toEqual([
-      expect.stringMatching(/tags\/list\?n=1000: 429 Too Many Requests; retrying in 1000 ms \(attempt 2 of 4\)$/),
+      expect.stringMatching(
+        /tags\/list\?n=1000: 429 Too Many Requests; retrying in 1000 ms \(attempt 2 of 4\)$/,
+      ),
     ]);
   });
 

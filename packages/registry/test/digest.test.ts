@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  MANIFEST_MEDIA_TYPES,
+  parseReference,
+  RegistryClient,
+  RegistryError,
+} from '../src/index.js';
+
+const registries: TestRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+async function registry(options?: Parameters<typeof startRegistry>[0]) {
+  const started = await startRegistry(options);
+  registries.push(started);
+  return started;
+}
+async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
+const manifestRequests = (r: TestRegistry) =>
+  r.requests.filter((q) => q.path.includes('/manifests/'));
+
+describe('resolveDigest', () => {
+  it('uses HEAD with all four manifest media types', async () => {
+    const r = await registry();
+    const { digest } = await r.pushImage('app', '1.0');
+    expect(await new RegistryClient().resolveDigest(`${r.host}/app:1.0`)).toBe(digest);
+    const [head, ...rest] = manifestRequests(r);
+    expect(rest).toHaveLength(0);
+    expect(head?.method).toBe('HEAD');
+    expect(head?.headers.accept?.split(/,\s*/)).toEqual([...MANIFEST_MEDIA_TYPES]);
+  });
+
+  it('gives the index digest of a multi-arch image and the digest of a Docker v2 image', async () => {
+    const r = await registry();
+    const index = await r.pushImage('multi', 'v1', { platforms: ['linux/amd64', 'linux/arm64'] });
+    const docker = await r.pushImage('docker', 'v1', { mediaType: 'docker' });
+    const client = new RegistryClient();
+    expect(await client.resolveDigest(`${r.host}/multi:v1`)).toBe(index.digest);
+    expect(await client.resolveDigest(parseReference(`${r.host}/docker:v1`))).toBe(docker.digest);
+  });
+
+  it('defaults to latest and accepts a digest reference', async () => {
+    const r = await registry();
+    const { digest } = await r.pushImage('app', 'latest');
+    const client = new RegistryClient();
+    expect(await client.resolveDigest(`${r.host}/app`)).toBe(digest);
+    expect(await client.resolveDigest(`${r.host}/app@${digest}`)).toBe(digest);
+  });
+
+  it('falls back to GET and hashes the exact bytes when the header is missing', async () => {
+    const r = await registry();
+    const { digest } = await r.pushImage('app', '1.0', { content: 'fallback' });
+    r.faults.add({ path: '/v2/app/manifests/1.0', omitDigestHeader: true, times: 2 });
+    expect(await new RegistryClient().resolveDigest(`${r.host}/app:1.0`)).toBe(digest);
+    expect(manifestRequests(r).map((q) => q.method)).toEqual(['HEAD', 'GET']);
+    const bytes = await fetch(`${r.url}/v2/app/manifests/1.0`, {
+      headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+    }).then((res) => res.arrayBuffer());
+    expect(`sha256:${createHash('sha256').update(Buffer.from(bytes)).digest('hex')}`).toBe(digest);
+  });
+
+  it('checks the hashed bytes against a requested digest', async () => {
+    const r = await registry();
+    const { digest } = await r.pushImage('app', '1.0');
+    const path = `/v2/app/manifests/${digest}`;
+    r.faults.add({ method: 'HEAD', path, omitDigestHeader: true });
+    r.faults.add({ method: 'GET', path, omitDigestHeader: true, rawBody: '{"tampered":true}' });
+    const error = await failure(new RegistryClient().resolveDigest(`${r.host}/app@${digest}`));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('not the requested digest');
+  });
+
+  it('maps a missing tag to MANIFEST_UNKNOWN', async () => {
+    const r = await registry();
+    await r.pushImage('app', '1.0');
+    const error = await failure(new RegistryClient().resolveDigest(`${r.host}/app:2.0`));
+    expect(error.code).toBe('MANIFEST_UNKNOWN');
+    expect(error.status).toBe(404);
+    expect(error.message).toMatch(
+      /^\[HEAD\] http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/2\.0: 404 Not Found$/,
+    );
+  });
+
+  it('rejects a malformed Docker-Content-Digest', async () => {
+    const r = await registry();
+    await r.pushImage('app', '1.0');
+    r.faults.add({
+      path: '/v2/app/manifests/1.0',
+      headers: { 'docker-content-digest': 'sha256:xyz' },
+    });
+    expect((await failure(new RegistryClient().resolveDigest(`${r.host}/app:1.0`))).code).toBe(
+      'INVALID_RESPONSE',
+    );
+  });
+
+  it('authenticates HEAD requests like any other', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    const { digest } = await r.pushImage('app', '1.0');
+    expect(await new RegistryClient().resolveDigest(`${r.host}/app:1.0`)).toBe(digest);
+    expect(r.requests.map((q) => q.method)).toContain('HEAD');
+  });
+});

@@ -1,0 +1,351 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { type FaultRule, startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Credential,
+  type CredentialProvider,
+  dockerConfigCredentials,
+  RegistryClient,
+  RegistryError,
+  staticCredentials,
+} from '../src/index.js';
+
+const SECRET = 'hunter2-LEAK-CANARY-7f3a';
+const registries: TestRegistry[] = [];
+const servers: Server[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** Every form a leaked secret could take: itself, inside Basic auth, or a token issued for it. */
+function assertNoSecret(error: unknown, lines: readonly string[]) {
+  const texts = [
+    (error as Error).message,
+    JSON.stringify(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+    ...lines,
+  ];
+  for (const text of texts) {
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(Buffer.from(`bot:${SECRET}`).toString('base64'));
+    expect(text).not.toContain(Buffer.from(`<token>:${SECRET}`).toString('base64'));
+    expect(text).not.toMatch(/Bearer [0-9a-f]{16,}/);
+    expect(text).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}/);
+  }
+}
+
+function clientWith(credentials: CredentialProvider, extra = {}) {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const client = new RegistryClient({
+    credentials,
+    logger: { debug: log, warn: log },
+    retry: { attempts: 2, baseDelayMs: 1 },
+    ...extra,
+  });
+  return { client, lines };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
+
+async function registry(options: Parameters<typeof startRegistry>[0]) {
+  const r = await startRegistry(options);
+  registries.push(r);
+  await r.pushTags('app', ['1.0']);
+  return r;
+}
+
+/** A helper executable that hands out `bot` / SECRET for any server. */
+async function helperConfig(): Promise<{ path: string; env: NodeJS.ProcessEnv }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tagsmith-leak-'));
+  dirs.push(dir);
+  await mkdir(join(dir, 'bin'));
+  const helper = join(dir, 'bin', 'docker-credential-leaktest');
+  await writeFile(
+    helper,
+    `#!/bin/sh\nread server\nprintf '{"ServerURL":"%s","Username":"bot","Secret":"${SECRET}"}' "$server"\n`,
+  );
+  await chmod(helper, 0o755);
+  const path = join(dir, 'config.json');
+  await writeFile(path, JSON.stringify({ credsStore: 'leaktest' }));
+  return { path, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } };
+}
+
+type Case = {
+  name: string;
+  auth: NonNullable<Parameters<typeof startRegistry>[0]>['auth'];
+  credential: Credential | 'docker-config-helper' | 'docker-config-auths';
+  faults?: FaultRule[];
+  timeoutMs?: number;
+  code: string;
+};
+
+const cases: Case[] = [
+  {
+    name: 'Basic, wrong password',
+    auth: { basic: { username: 'bot', password: 'right' } },
+    credential: { username: 'bot', password: SECRET },
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'Basic, registry failing',
+    auth: { basic: { username: 'bot', password: SECRET } },
+    credential: { username: 'bot', password: SECRET },
+    faults: [{ path: '/v2/app/tags/list', status: 500, times: Infinity }],
+    code: 'UNAVAILABLE',
+  },
+  {
+    name: 'Basic, request timing out',
+    auth: { basic: { username: 'bot', password: SECRET } },
+    credential: { username: 'bot', password: SECRET },
+    faults: [{ path: '/v2/app/tags/list', delayMs: 2000 }],
+    timeoutMs: 100,
+    code: 'TIMEOUT',
+  },
+  {
+    name: 'Bearer, token endpoint rejecting the password',
+    auth: { bearer: { username: 'bot', password: 'right' } },
+    credential: { username: 'bot', password: SECRET },
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'Bearer, connection resets after a token',
+    auth: { bearer: { username: 'bot', password: SECRET } },
+    credential: { username: 'bot', password: SECRET },
+    faults: [{ path: '/v2/app/tags/list', reset: true, times: Infinity }],
+    code: 'NETWORK',
+  },
+  {
+    name: 'identity token rejected by the OAuth2 POST',
+    auth: { bearer: { identityToken: 'right' } },
+    credential: { identityToken: SECRET },
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'identity token rejected by the GET fallback',
+    auth: { bearer: { identityToken: 'right' } },
+    credential: { identityToken: SECRET },
+    faults: [{ method: 'POST', path: '/token', status: 404 }],
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'identity token accepted, registry failing',
+    auth: { bearer: { identityToken: SECRET } },
+    credential: { identityToken: SECRET },
+    faults: [{ path: '/v2/app/tags/list', status: 503, times: Infinity }],
+    code: 'UNAVAILABLE',
+  },
+  {
+    name: 'registry token rejected',
+    auth: { bearer: {} },
+    credential: { registryToken: SECRET },
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'docker config credential helper, wrong password',
+    auth: { basic: { username: 'bot', password: 'right' } },
+    credential: 'docker-config-helper',
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'docker config auths entry, wrong password',
+    auth: { bearer: { username: 'bot', password: 'right' } },
+    credential: 'docker-config-auths',
+    code: 'UNAUTHORIZED',
+  },
+];
+
+describe('no secret in errors or logs', () => {
+  it.each(cases)('$name -> $code', async (c) => {
+    const r = await registry({ auth: c.auth, faults: c.faults });
+    let credentials: CredentialProvider;
+    if (c.credential === 'docker-config-helper') {
+      credentials = dockerConfigCredentials(await helperConfig());
+    } else if (c.credential === 'docker-config-auths') {
+      const dir = await mkdtemp(join(tmpdir(), 'tagsmith-leak-'));
+      dirs.push(dir);
+      const path = join(dir, 'config.json');
+      const auth = Buffer.from(`bot:${SECRET}`).toString('base64');
+      await writeFile(path, JSON.stringify({ auths: { [r.host]: { auth } } }));
+      credentials = dockerConfigCredentials({ path, env: {} });
+    } else {
+      credentials = staticCredentials({ [r.host]: c.credential });
+    }
+    const { client, lines } = clientWith(
+      credentials,
+      c.timeoutMs ? { timeoutMs: c.timeoutMs } : {},
+    );
+    const error = await errorOf(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe(c.code);
+    expect(lines.length).toBeGreaterThan(0);
+    assertNoSecret(error, lines);
+  });
+});
+
+/** A loopback server that records the Authorization header of every request it gets. */
+async function recordingServer(
+  handle: (request: IncomingMessage, response: ServerResponse, origin: string) => void,
+) {
+  const seen: { path: string; authorization: string | undefined }[] = [];
+  const server = createServer((request, response) => {
+    seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+    handle(request, response, origin);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, host: origin.slice('http://'.length), seen };
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers = {}) {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+/** The other host: serves a tag list to anyone and remembers who sent what. */
+const otherHost = () =>
+  recordingServer((_request, response) =>
+    json(response, 200, { name: 'app', tags: ['elsewhere'] }),
+  );
+
+describe('Authorization stays with its origin', () => {
+  it('drops Basic on a redirect to another origin, keeps it on a same-origin one', async () => {
+    const other = await otherHost();
+    const registryServer = await recordingServer((request, response, origin) => {
+      if (
+        request.headers.authorization !== `Basic ${Buffer.from(`bot:${SECRET}`).toString('base64')}`
+      ) {
+        return json(
+          response,
+          401,
+          { errors: [{ code: 'UNAUTHORIZED', message: 'login' }] },
+          {
+            'www-authenticate': 'Basic realm="r"',
+          },
+        );
+      }
+      if (request.url?.startsWith('/v2/app/')) {
+        response.writeHead(307, { location: `${origin}/v2/moved/tags/list?n=1000` }).end();
+      } else {
+        response.writeHead(302, { location: `${other.origin}/v2/app/tags/list?n=1000` }).end();
+      }
+    });
+    const { client } = clientWith(
+      staticCredentials({ [registryServer.host]: { username: 'bot', password: SECRET } }),
+    );
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['elsewhere']);
+    expect(registryServer.seen.map((s) => [s.path, s.authorization?.split(' ')[0]])).toEqual([
+      ['/v2/app/tags/list?n=1000', undefined],
+      ['/v2/app/tags/list?n=1000', 'Basic'],
+      ['/v2/moved/tags/list?n=1000', 'Basic'],
+    ]);
+    expect(other.seen).toEqual([{ path: '/v2/app/tags/list?n=1000', authorization: undefined }]);
+  });
+
+  it('drops a Bearer token on a redirect to another origin', async () => {
+    const other = await otherHost();
+    const registryServer = await recordingServer((request, response, origin) => {
+      if (request.url?.startsWith('/token')) return json(response, 200, { token: `tok-${SECRET}` });
+      if (request.headers.authorization !== `Bearer tok-${SECRET}`) {
+        return json(
+          response,
+          401,
+          {},
+          {
+            'www-authenticate': `Bearer realm="${origin}/token",service="s"`,
+          },
+        );
+      }
+      response.writeHead(308, { location: `${other.origin}/v2/app/tags/list?n=1000` }).end();
+    });
+    const { client } = clientWith(staticCredentials({}));
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['elsewhere']);
+    expect(other.seen).toEqual([{ path: '/v2/app/tags/list?n=1000', authorization: undefined }]);
+  });
+
+  it('drops Basic when the token realm redirects to another origin', async () => {
+    const other = await recordingServer((_request, response) =>
+      json(response, 200, { token: 'x' }),
+    );
+    const registryServer = await recordingServer((request, response, origin) => {
+      if (request.url?.startsWith('/token')) {
+        response.writeHead(307, { location: `${other.origin}/token` }).end();
+        return;
+      }
+      if (request.headers.authorization === 'Bearer x') {
+        return json(response, 200, { name: 'app', tags: ['ok'] });
+      }
+      json(response, 401, {}, { 'www-authenticate': `Bearer realm="${origin}/token"` });
+    });
+    const { client } = clientWith(
+      staticCredentials({ [registryServer.host]: { username: 'bot', password: SECRET } }),
+    );
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['ok']);
+    expect(registryServer.seen.find((s) => s.path.startsWith('/token'))?.authorization).toMatch(
+      /^Basic /,
+    );
+    expect(other.seen).toEqual([{ path: '/token', authorization: undefined }]);
+  });
+
+  it('never follows a cross-origin next link, so nothing reaches the other host', async () => {
+    const other = await otherHost();
+    const r = await registry({
+      auth: { basic: { username: 'bot', password: SECRET } },
+      faults: [
+        { path: '/v2/app/tags/list', link: { next: `${other.origin}/v2/app/tags/list?n=1` } },
+      ],
+    });
+    const { client, lines } = clientWith(
+      staticCredentials({ [r.host]: { username: 'bot', password: SECRET } }),
+    );
+    const error = await errorOf(client.listTags(`${r.host}/app`));
+    expect(error.code).toBe('CROSS_ORIGIN_LINK');
+    expect(other.seen).toEqual([]);
+    assertNoSecret(error, lines);
+  });
+
+  it('refuses a redirect to plain HTTP on a non-loopback host', async () => {
+    const registryServer = await recordingServer((_request, response) => {
+      response
+        .writeHead(302, { location: 'http://registry.example.invalid/v2/app/tags/list' })
+        .end();
+    });
+    const error = await errorOf(new RegistryClient().listTags(`${registryServer.host}/app`));
+    expect(error.code).toBe('INSECURE_REGISTRY');
+    expect(error.url).toBe('http://registry.example.invalid/v2/app/tags/list');
+  });
+
+  it('redacts userinfo and signed query parameters from error URLs', async () => {
+    const registryServer = await recordingServer((_request, response) => {
+      response
+        .writeHead(302, {
+          location: `http://u:${SECRET}@blob.example.invalid/x?X-Amz-Signature=${SECRET}&token=${SECRET}&n=1`,
+        })
+        .end();
+    });
+    const { client, lines } = clientWith(staticCredentials({}));
+    const error = await errorOf(client.listTags(`${registryServer.host}/app`));
+    expect(error.url).toBe(
+      'http://blob.example.invalid/x?X-Amz-Signature=REDACTED&token=REDACTED&n=1',
+    );
+    assertNoSecret(error, lines);
+  });
+});
