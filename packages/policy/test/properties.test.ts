@@ -1,0 +1,250 @@
+// Property tests: the answer never depends on input order, and it equals a
+// brute-force reference written from the documented semantics (Masterminds'
+// range tables, the group prerelease rule, greatest-tag tie-break) rather than
+// from our implementation. Versions are compared by node-semver's `compare`.
+import fc from 'fast-check';
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../src/index.js';
+
+// ---- reference ----------------------------------------------------------------
+
+interface RefVersion {
+  text: string; // normalised "M.m.p[-pre]" for node-semver
+  major: number;
+  minor: number;
+  patch: number;
+  pre: boolean;
+}
+
+const TAG =
+  /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+function refParse(tag: string): RefVersion | undefined {
+  const m = TAG.exec(tag);
+  if (m === null) return undefined;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const pre = m[4];
+  if (pre !== undefined && pre.split('.').some((id) => /^0\d/.test(id))) return undefined;
+  const text = `${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}`;
+  return { text, major, minor, patch, pre: pre !== undefined };
+}
+
+/** A comparator as generated: operator, 1-3 numeric parts, optional prerelease. */
+interface Comp {
+  op: string;
+  parts: number[];
+  pre: string;
+}
+
+const cmp = (a: string, b: string) => semver.compare(a, b);
+
+// Interval semantics per the Masterminds README; `-0` bounds keep the
+// prereleases of the next minor/major out, as Masterminds' part checks do.
+function refComparator(c: Comp, v: RefVersion): boolean {
+  const [x = 0, y = 0, z = 0] = c.parts;
+  const full = c.parts.length === 3;
+  const base = `${x}.${y}.${z}${c.pre ? `-${c.pre}` : ''}`;
+  const nextMinor = `${x}.${y + 1}.0-0`;
+  const nextMajor = `${x + 1}.0.0-0`;
+  const ge = (b: string) => cmp(v.text, b) >= 0;
+  const lt = (b: string) => cmp(v.text, b) < 0;
+  const upper = c.parts.length === 1 ? nextMajor : nextMinor;
+  switch (c.op) {
+    case '':
+    case '=':
+      return full ? cmp(v.text, base) === 0 : ge(base) && lt(upper);
+    case '!=':
+      return cmp(v.text, base) !== 0;
+    case '>':
+      return full ? cmp(v.text, base) > 0 : ge(upper);
+    case '>=':
+      return ge(base);
+    case '<':
+      return lt(base);
+    case '<=':
+      return full ? cmp(v.text, base) <= 0 : lt(upper);
+    case '~':
+      if (full && x === 0 && y === 0 && z === 0) return ge(base);
+      return ge(base) && lt(c.parts.length === 1 ? nextMajor : nextMinor);
+    default: {
+      // ^
+      if (x > 0 || c.parts.length === 1) return ge(base) && lt(nextMajor);
+      if (y > 0 || c.parts.length === 2) return ge(base) && lt(nextMinor);
+      return ge(base) && lt(`0.0.${z + 1}-0`);
+    }
+  }
+}
+
+function refRange(groups: Comp[][], v: RefVersion): boolean {
+  return groups.some(
+    (group) =>
+      (!v.pre || group.some((c) => c.pre !== '')) && group.every((c) => refComparator(c, v)),
+  );
+}
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+function refSelect(tags: string[], groups: Comp[][]): string | undefined {
+  let best: { tag: string; v: RefVersion } | undefined;
+  for (const tag of tags) {
+    const v = refParse(tag);
+    if (v === undefined || !refRange(groups, v)) continue;
+    if (best === undefined) {
+      best = { tag, v };
+      continue;
+    }
+    const order = cmp(v.text, best.v.text);
+    if (order > 0 || (order === 0 && byteOrder(tag, best.tag) > 0)) best = { tag, v };
+  }
+  return best?.tag;
+}
+
+function rangeText(groups: Comp[][]): string {
+  return groups
+    .map((group) =>
+      group.map((c) => `${c.op}${c.parts.join('.')}${c.pre ? `-${c.pre}` : ''}`).join(' '),
+    )
+    .join(' || ');
+}
+
+// ---- generators ---------------------------------------------------------------
+
+const small = fc.integer({ min: 0, max: 3 });
+const preId = fc.constantFrom('alpha', 'beta', 'rc.1', 'rc.2', '0', '1', 'rc.10');
+
+const tagArb = fc.oneof(
+  fc
+    .record({
+      v: fc.boolean(),
+      zero: fc.boolean(),
+      parts: fc.tuple(small, small, small),
+      pre: fc.option(preId, { nil: undefined }),
+      build: fc.option(fc.constantFrom('b1', 'sha.5', '001'), { nil: undefined }),
+    })
+    .map(
+      ({ v, zero, parts, pre, build }) =>
+        `${v ? 'v' : ''}${zero ? '0' : ''}${parts.join('.')}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`,
+    ),
+  fc.constantFrom('latest', '1.2', 'v1', '1.2.3.4', 'V1.2.3', '1.0.0-01', 'main-abc'),
+);
+
+const compArb: fc.Arbitrary<Comp> = fc
+  .record({
+    op: fc.constantFrom('', '=', '!=', '>', '<', '>=', '<=', '~', '^'),
+    parts: fc.tuple(small, small, small),
+    length: fc.integer({ min: 1, max: 3 }),
+    pre: fc.option(preId, { nil: undefined }),
+  })
+  // Partial `!=` and prereleases on partial versions have quirks the README
+  // tables do not describe; the unit tests cover those.
+  .map(({ op, parts, length, pre }) => {
+    const n = op === '!=' ? 3 : length;
+    return { op, parts: parts.slice(0, n), pre: n === 3 && pre !== undefined ? pre : '' };
+  });
+
+const rangeArb = fc.array(fc.array(compArb, { minLength: 1, maxLength: 2 }), {
+  minLength: 1,
+  maxLength: 2,
+});
+
+const tagsArb = fc.array(tagArb, { maxLength: 25 });
+
+// ---- properties -----------------------------------------------------------------
+
+describe('properties', () => {
+  it('semver select equals the brute-force reference', () => {
+    fc.assert(
+      fc.property(tagsArb, rangeArb, (tags, groups) => {
+        const policy = compilePolicy({ policy: { semver: { range: rangeText(groups) } } });
+        expect(policy.select(tags)).toBe(refSelect(tags, groups));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('semver select and explain do not depend on input order', () => {
+    fc.assert(
+      fc.property(
+        tagsArb.chain((tags) =>
+          fc.tuple(fc.constant(tags), fc.shuffledSubarray(tags, { minLength: tags.length })),
+        ),
+        rangeArb,
+        ([tags, shuffled], groups) => {
+          const policy = compilePolicy({ policy: { semver: { range: rangeText(groups) } } });
+          expect(policy.select(shuffled)).toBe(policy.select(tags));
+          expect(policy.explain(shuffled).selected).toBe(policy.select(tags));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('alphabetical select equals sorting by UTF-8 bytes, in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 4 }), { maxLength: 20 }),
+        fc.boolean(),
+        (tags, desc) => {
+          const policy = compilePolicy({
+            policy: { alphabetical: { order: desc ? 'desc' : 'asc' } },
+          });
+          const sorted = [...tags].sort(byteOrder);
+          const expected = desc ? sorted[0] : sorted[sorted.length - 1];
+          expect(policy.select(tags)).toBe(expected);
+          expect(policy.select([...tags].reverse())).toBe(expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('numerical select equals the reference on decimal numbers, in any order', () => {
+    const numberText = fc.oneof(
+      fc.integer({ min: -50, max: 50 }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
+      fc.integer({ min: -5, max: 5 }).map((n) => `${n}e0`),
+    );
+    fc.assert(
+      fc.property(fc.array(numberText, { maxLength: 20 }), fc.boolean(), (tags, desc) => {
+        const policy = compilePolicy({ policy: { numerical: { order: desc ? 'desc' : 'asc' } } });
+        let best: string | undefined;
+        for (const tag of tags) {
+          if (best === undefined) {
+            best = tag;
+            continue;
+          }
+          const a = Number(tag);
+          const b = Number(best);
+          const better = desc ? a < b : a > b;
+          if (better || (a === b && byteOrder(tag, best) > 0)) best = tag;
+        }
+        expect(policy.select(tags)).toBe(best);
+        expect(policy.select([...tags].reverse())).toBe(best);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('filter/extract ties go to the greatest original tag whatever the order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3 })), {
+          maxLength: 15,
+        }),
+        (pairs) => {
+          const tags = pairs.map(([p, n]) => `${p}-1.${n}.0`);
+          const policy = compilePolicy({
+            policy: { semver: { range: '*' } },
+            filterTags: { pattern: '^[a-c]-(?P<v>.*)$', extract: '$v' },
+          });
+          const bestMinor = Math.max(-1, ...pairs.map(([, n]) => n));
+          const winners = tags.filter((t) => t.endsWith(`-1.${bestMinor}.0`)).sort(byteOrder);
+          expect(policy.select(tags)).toBe(winners[winners.length - 1]);
+          expect(policy.select([...tags].reverse())).toBe(winners[winners.length - 1]);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
