@@ -117,9 +117,7 @@ export class SemverSelector {
           tag,
           outcome: 'prerelease',
           value,
-          reason:
-            `${valueNote(tag, value)} is a prerelease and no comparator of "${range.text}" has a ` +
-            'prerelease part (write e.g. ">=1.0.0-0" to admit prereleases)',
+          reason: `prerelease, and no comparator of "${range.text}" has one (e.g. ">=1.0.0-0" admits them)`,
         };
       }
       return {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: extract templates use Go's ${name} syntax.
 import { describe, expect, it } from 'vitest';
 import {
   compilePolicy,

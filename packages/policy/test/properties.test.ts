@@ -25,7 +25,7 @@ function refParse(tag: string): RefVersion | undefined {
   if (m === null) return undefined;
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const pre = m[4];
-  if (pre !== undefined && pre.split('.').some((id) => /^0\d/.test(id))) return undefined;
+  if (pre?.split('.').some((id) => /^0\d/.test(id))) return undefined;
   const text = `${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}`;
   return { text, major, minor, patch, pre: pre !== undefined };
 }
