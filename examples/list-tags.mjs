@@ -29,7 +29,11 @@ try {
   // tags of 127.0.0.1:PORT/acme/web: [ '1.4.0', '1.4.1', '1.5.0', '2.0.0-rc.1', 'latest' ]
 
   const resolved = await client.resolveDigest(`${repository}:latest`);
-  console.log(`${repository}:latest ->`, resolved, resolved === digest ? '(matches)' : '(MISMATCH)');
+  console.log(
+    `${repository}:latest ->`,
+    resolved,
+    resolved === digest ? '(matches)' : '(MISMATCH)',
+  );
   // 127.0.0.1:PORT/acme/web:latest -> sha256:… (matches)
 
   try {

@@ -46,8 +46,12 @@ describe.runIf(haveTools)('registry client against distribution 2.8', () => {
       const unknownRepo = await client.listTags(`${registry.host}/no/such`).catch((e) => e);
       expect(unknownRepo).toBeInstanceOf(RegistryError);
       expect(unknownRepo.code).toBe('NAME_UNKNOWN');
-      expect(unknownRepo.message).toMatch(/: 404 Not Found — repository name not known to registry$/);
-      const unknownTag = await client.resolveDigest(`${registry.host}/team/app:9.9.9`).catch((e) => e);
+      expect(unknownRepo.message).toMatch(
+        /: 404 Not Found — repository name not known to registry$/,
+      );
+      const unknownTag = await client
+        .resolveDigest(`${registry.host}/team/app:9.9.9`)
+        .catch((e) => e);
       expect(unknownTag.code).toBe('MANIFEST_UNKNOWN');
     });
   });
