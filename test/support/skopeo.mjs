@@ -28,3 +28,29 @@ export async function skopeoListTags(reference, options = {}) {
   const parsed = JSON.parse(stdout);
   return parsed.Tags ?? [];
 }
+
+/**
+ * Copies an image between two registries with skopeo (`--all` keeps every
+ * platform of an index), as an independent client exercising pull and push.
+ * @param {string} source e.g. `127.0.0.1:5000/team/app:1.0.0`
+ * @param {string} destination
+ * @param {{ all?: boolean, timeoutMs?: number }} [options] `all` default false; `timeoutMs` default 60000.
+ * @returns {Promise<void>}
+ */
+export async function skopeoCopy(source, destination, options = {}) {
+  await run(
+    'skopeo',
+    [
+      '--insecure-policy',
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      '--src-no-creds',
+      '--dest-no-creds',
+      ...(options.all === true ? ['--all'] : []),
+      `docker://${source}`,
+      `docker://${destination}`,
+    ],
+    { timeout: options.timeoutMs ?? 60_000 },
+  );
+}
