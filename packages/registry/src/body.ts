@@ -1,13 +1,11 @@
 /** Thrown by {@link readBody} when a body passes the cap; the transport names the request. */
 export class BodyTooLargeError extends Error {
-  readonly limit: number;
   constructor(limit: number, declared?: number) {
     super(
       declared === undefined
         ? `body exceeded ${limit} bytes while streaming`
         : `body declares ${declared} bytes, more than the ${limit} allowed`,
     );
-    this.limit = limit;
   }
 }
 
