@@ -64,7 +64,7 @@ function groupNumber(name: string): number {
  * Go's rules: `$$` is a dollar, a malformed reference is a literal `$`, an
  * unknown group or name expands to nothing (index -1).
  */
-export function parseTemplate(template: string, groupCount: number, names: Record<string, number>) {
+function parseTemplate(template: string, groupCount: number, names: Record<string, number>) {
   const pieces: TemplatePiece[] = [];
   let literal = '';
   let i = 0;
