@@ -32,6 +32,7 @@ export interface ServerState {
 
 /** Request bodies beyond this are refused: the registry holds everything in memory. */
 const MAX_REQUEST_BODY = 64 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /** Starts the HTTP server on `host`, port 0, and resolves once it listens. */
 export async function listen(state: ServerState, host: string): Promise<Server> {
@@ -159,6 +160,13 @@ function flattenHeaders(request: IncomingMessage): Record<string, string> {
 
 /** The whole request body, or undefined past {@link MAX_REQUEST_BODY}. */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  // Most requests (every tags page) have no body; skipping the stream saves a tick per page.
+  if (
+    request.headers['content-length'] === undefined &&
+    request.headers['transfer-encoding'] === undefined
+  ) {
+    return EMPTY;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
