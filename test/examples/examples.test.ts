@@ -1,0 +1,33 @@
+// Every file in examples/ is run here as a user would run it, so the examples
+// cannot rot: a change that breaks one fails the test suite.
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '../../examples');
+
+// A line each example must print: proof that it did its job, not only that it exited 0.
+const expectedOutput: Record<string, RegExp> = {
+  'policy-select.mjs': /^podinfo-stable\s+-> v6\.5\.1$/m,
+};
+
+const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.mjs'));
+
+describe('examples', () => {
+  test('every example has an expected output line', () => {
+    expect(examples.sort()).toEqual(Object.keys(expectedOutput).sort());
+  });
+
+  for (const example of examples) {
+    test(`${example} runs and prints its result`, { timeout: 60_000 }, async () => {
+      const { stdout } = await run(process.execPath, [join(examplesDir, example)], {
+        cwd: join(examplesDir, '..'),
+      });
+      expect(stdout).toMatch(expectedOutput[example] ?? /(?!)/);
+    });
+  }
+});
