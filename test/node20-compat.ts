@@ -20,6 +20,8 @@ function groupInto<T, K>(items: Iterable<T>, key: (item: T, index: number) => K)
 const MapWithGroupBy = Map as unknown as { groupBy?: GroupBy<Map<unknown, unknown[]>> };
 MapWithGroupBy.groupBy ??= groupInto;
 
-const ObjectWithGroupBy = Object as unknown as { groupBy?: GroupBy<Record<PropertyKey, unknown[]>> };
+const ObjectWithGroupBy = Object as unknown as {
+  groupBy?: GroupBy<Record<PropertyKey, unknown[]>>;
+};
 ObjectWithGroupBy.groupBy ??= (items, key) =>
   Object.assign(Object.create(null), Object.fromEntries(groupInto(items, key)));
