@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BodyTooLargeError, readBody } from './body.js';
 
 /** A real streamed body that records how many chunks the reader pulled. */
-function streamed(chunks: number, chunkSize: number, headers: HeadersInit = {}) {
+function streamed(chunks: number, chunkSize: number, headers: Record<string, string> = {}) {
   const stats = { pulled: 0, cancelled: false };
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from './registry.js';
 
+/** The token endpoint's JSON answer, as the distribution token spec defines it. */
+interface TokenAnswer {
+  token: string;
+  access_token: string;
+  expires_in: number;
+  issued_at: string;
+  refresh_token?: string;
+}
+
 let open: TestRegistry[] = [];
 async function start(options?: StartRegistryOptions): Promise<TestRegistry> {
   const registry = await startRegistry(options);
@@ -34,7 +43,7 @@ async function tokenFor(
   url.searchParams.set('scope', scope);
   const response = await fetch(url, { headers: authorization ? { authorization } : {} });
   expect(response.status).toBe(200);
-  return (await response.json()).token;
+  return ((await response.json()) as TokenAnswer).token;
 }
 
 describe('Basic auth', () => {
@@ -100,7 +109,7 @@ describe('Bearer auth', () => {
     const url = new URL(challenge.realm!);
     url.searchParams.set('service', challenge.service!);
     url.searchParams.set('scope', challenge.scope!);
-    const answer = await (await fetch(url)).json();
+    const answer = (await (await fetch(url)).json()) as TokenAnswer;
     expect(answer).toMatchObject({ expires_in: 300 });
     expect(answer.access_token).toBe(answer.token);
     expect(new Date(answer.issued_at).toString()).not.toBe('Invalid Date');
@@ -172,7 +181,7 @@ describe('Bearer auth', () => {
         }),
       });
     expect((await post('wrong')).status).toBe(401);
-    const answer = await (await post('id-token-1')).json();
+    const answer = (await (await post('id-token-1')).json()) as TokenAnswer;
     expect(answer.refresh_token).toBe('id-token-1');
     const tags = await fetch(`${registry.url}/v2/app/tags/list`, {
       headers: { authorization: `Bearer ${answer.access_token}` },
@@ -215,7 +224,9 @@ describe('Bearer auth', () => {
 
   it('sends only the configured token response fields', async () => {
     const registry = await start({ auth: { bearer: { responseFields: ['access_token'] } } });
-    const answer = await (await fetch(`${registry.url}/token?service=testkit`)).json();
+    const answer = (await (
+      await fetch(`${registry.url}/token?service=testkit`)
+    ).json()) as TokenAnswer;
     expect(Object.keys(answer)).toEqual(['access_token']);
   });
 });

@@ -90,9 +90,8 @@ describe('status faults', () => {
 
   it('puts the registry challenge on an injected 401', async () => {
     const registry = await start({ auth: { bearer: {} } });
-    const token = (
-      await (await fetch(`${registry.url}/token?service=testkit&scope=repository:app:pull`)).json()
-    ).token;
+    const answer = await fetch(`${registry.url}/token?service=testkit&scope=repository:app:pull`);
+    const { token } = (await answer.json()) as { token: string };
     registry.faults.add({ path: TAGS, status: 401 });
     const response = await fetch(`${registry.url}${TAGS}`, {
       headers: { authorization: `Bearer ${token}` },

@@ -5,6 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TestkitError } from './errors.js';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from './registry.js';
 
+/** The `tags` array of a tags/list response. */
+async function tagsOf(response: Response): Promise<string[]> {
+  return ((await response.json()) as { tags: string[] }).tags;
+}
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -69,11 +74,11 @@ describe('tags list', () => {
     await registry.pushTags('app', ['a', 'b', 'c', 'd', 'e']);
     const first = await fetch(`${registry.url}/v2/app/tags/list?n=2`);
     expect(first.headers.get('link')).toBe('</v2/app/tags/list?n=2&last=b>; rel="next"');
-    expect((await first.json()).tags).toEqual(['a', 'b']);
+    expect(await tagsOf(first)).toEqual(['a', 'b']);
     const second = await fetch(new URL(nextLink(first)!, registry.url));
-    expect((await second.json()).tags).toEqual(['c', 'd']);
+    expect(await tagsOf(second)).toEqual(['c', 'd']);
     const third = await fetch(new URL(nextLink(second)!, registry.url));
-    expect((await third.json()).tags).toEqual(['e']);
+    expect(await tagsOf(third)).toEqual(['e']);
     expect(third.headers.get('link')).toBeNull();
   });
 
@@ -81,17 +86,17 @@ describe('tags list', () => {
     const registry = await start({ pageSize: 3 });
     await registry.pushTags('app', ['1', '2', '3', '4', '5']);
     const byDefault = await fetch(`${registry.url}/v2/app/tags/list`);
-    expect((await byDefault.json()).tags).toEqual(['1', '2', '3']);
+    expect(await tagsOf(byDefault)).toEqual(['1', '2', '3']);
     expect(nextLink(byDefault)).toBe('/v2/app/tags/list?n=3&last=3');
     const byClient = await fetch(`${registry.url}/v2/app/tags/list?n=4`);
-    expect((await byClient.json()).tags).toEqual(['1', '2', '3', '4']);
+    expect(await tagsOf(byClient)).toEqual(['1', '2', '3', '4']);
   });
 
   it('starts after a last that is not itself a tag', async () => {
     const registry = await start();
     await registry.pushTags('app', ['a', 'c', 'e']);
     const response = await fetch(`${registry.url}/v2/app/tags/list?last=b`);
-    expect((await response.json()).tags).toEqual(['c', 'e']);
+    expect(await tagsOf(response)).toEqual(['c', 'e']);
   });
 
   it('sends no Link when the last page is exactly full', async () => {
@@ -133,7 +138,7 @@ describe('tags list', () => {
     let next: string | undefined = '/v2/big/tags/list?n=1000';
     while (next !== undefined) {
       const response: Response = await fetch(new URL(next, registry.url));
-      seen.push(...(await response.json()).tags);
+      seen.push(...(await tagsOf(response)));
       next = nextLink(response);
     }
     expect(seen).toEqual([...tags].sort());
@@ -172,7 +177,9 @@ describe('manifests', () => {
       platforms: ['linux/amd64', 'linux/arm64/v8'],
     });
     expect(pushed.mediaType).toBe(OCI_INDEX);
-    const index = await (await fetch(`${registry.url}/v2/app/manifests/multi`)).json();
+    const index = (await (await fetch(`${registry.url}/v2/app/manifests/multi`)).json()) as {
+      manifests: { platform: unknown; digest: string }[];
+    };
     expect(index.manifests.map((m: { platform: unknown }) => m.platform)).toEqual([
       { os: 'linux', architecture: 'amd64' },
       { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -195,9 +202,12 @@ describe('manifests', () => {
     });
     expect(single.mediaType).toBe(DOCKER_MANIFEST);
     expect(list.mediaType).toBe(DOCKER_LIST);
-    const manifest = await (await fetch(`${registry.url}/v2/app/manifests/single`)).json();
+    const manifest = (await (await fetch(`${registry.url}/v2/app/manifests/single`)).json()) as {
+      config: { mediaType: string };
+      layers: { mediaType: string }[];
+    };
     expect(manifest.config.mediaType).toBe('application/vnd.docker.container.image.v1+json');
-    expect(manifest.layers[0].mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
+    expect(manifest.layers[0]?.mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
   });
 
   it('gives equal content equal digests and different content different digests', async () => {
@@ -383,8 +393,7 @@ describe('manifest PUT', () => {
     const done = await put();
     expect(done.status).toBe(201);
     expect(done.headers.get('docker-content-digest')).toBe(sha256(manifest));
-    const tags = await (await fetch(`${registry.url}/v2/app/tags/list`)).json();
-    expect(tags.tags).toEqual(['pushed']);
+    expect(await tagsOf(await fetch(`${registry.url}/v2/app/tags/list`))).toEqual(['pushed']);
   });
 
   it('rejects a body that is not a manifest and a digest reference that does not match', async () => {
