@@ -1,6 +1,7 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { SettersError } from './errors.js';
+import { FileReader } from './read.js';
 import type { FileChange, Policies, Problem, TreeUpdate, UpdateTreeOptions } from './types.js';
 import { updateText } from './update-text.js';
 import { bytePosition, firstInvalidUtf8 } from './utf8.js';
@@ -45,11 +46,12 @@ export async function updateTree(
   const candidates = walkCandidates(realRoot, start, selection, problems, signal);
   let stopped = false;
   const worker = async (): Promise<void> => {
+    const reader = new FileReader();
     while (!stopped) {
       throwIfAborted(signal);
       const next = await candidates.next();
       if (next.done) return;
-      await updateFile(next.value, policies, dryRun, files, problems);
+      await updateFile(next.value, reader, policies, dryRun, files, problems);
     }
   };
   try {
@@ -65,6 +67,7 @@ export async function updateTree(
 
 async function updateFile(
   file: Candidate,
+  reader: FileReader,
   policies: Policies,
   dryRun: boolean,
   files: FileChange[],
@@ -72,7 +75,7 @@ async function updateFile(
 ): Promise<void> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file.real);
+    bytes = await reader.read(file.real);
   } catch (error) {
     // Deleted between the walk and the read: nothing left to update.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
