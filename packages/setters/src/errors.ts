@@ -3,7 +3,8 @@
  * - `PATH_OUTSIDE_ROOT`: `options.path` resolves (lexically or through a symlink) outside the root.
  * - `ABORTED`: `options.signal` was aborted; files already written stay written (each write is atomic).
  * - `IO`: the file system refused a read, a walk or a write; `cause` holds Node's error.
- * - `INVALID_ARGUMENT`: an argument has the wrong type or range (e.g. `concurrency` below 1).
+ * - `INVALID_ARGUMENT`: an argument has the wrong type (e.g. `root` is not a path), as plain
+ *   JavaScript callers can pass.
  */
 export type SettersErrorCode = 'PATH_OUTSIDE_ROOT' | 'ABORTED' | 'IO' | 'INVALID_ARGUMENT';
 

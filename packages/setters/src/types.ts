@@ -139,8 +139,6 @@ export interface UpdateTreeOptions {
   dryRun?: boolean;
   /** Stops the walk between files; the call then rejects with `SettersError` `ABORTED`. Default: none. */
   signal?: AbortSignal;
-  /** How many files are read and patched at once. Default: `16`. */
-  concurrency?: number;
 }
 
 /** A setter marker found by {@link findMarkers}. */

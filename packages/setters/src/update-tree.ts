@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { SettersError } from './errors.js';
 import { FileReader } from './read.js';
 import type { FileChange, Policies, Problem, TreeUpdate, UpdateTreeOptions } from './types.js';
@@ -12,14 +13,17 @@ import { writeFileAtomic } from './write.js';
 // is never decoded or parsed. Searching the raw Buffer avoids a UTF-8 decode.
 const NEEDLE = Buffer.from('"$imagepolicy"');
 
+// Longest stretch of synchronous reading before yielding to the event loop.
+const SLICE_MS = 10;
+
 /**
  * Sets every marked value under `root/path` to what its policy selects. Only
  * files whose values change are written, each atomically and keeping its mode;
  * everything that stopped an update is returned in `problems`.
  *
  * @throws {SettersError} `PATH_OUTSIDE_ROOT` when `path` leaves the root, `ABORTED`
- * when `signal` fires, `IO` when the file system fails, `INVALID_ARGUMENT` for a
- * bad option.
+ * when `signal` fires, `IO` when the file system fails, `INVALID_ARGUMENT` when
+ * `root` or `policies` is not what the types say.
  *
  * @example
  * const { files, problems } = await updateTree('./clusters', policies, { path: 'prod', dryRun: true });
@@ -29,11 +33,17 @@ export async function updateTree(
   policies: Policies,
   options: UpdateTreeOptions = {},
 ): Promise<TreeUpdate> {
-  const { signal, dryRun = false, concurrency = 16 } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
+  const { signal, dryRun = false } = options;
+  if (typeof root !== 'string' || root === '') {
     throw new SettersError(
       'INVALID_ARGUMENT',
-      `concurrency must be a positive integer, got ${concurrency}`,
+      `root must be a non-empty path, got ${String(root)}`,
+    );
+  }
+  if (typeof policies !== 'object' || policies === null) {
+    throw new SettersError(
+      'INVALID_ARGUMENT',
+      'policies must be a Map or an object keyed "namespace:name"',
     );
   }
   throwIfAborted(signal);
@@ -43,22 +53,16 @@ export async function updateTree(
 
   const files: FileChange[] = [];
   const problems: Problem[] = [];
-  const candidates = walkCandidates(realRoot, start, selection, problems, signal);
-  let stopped = false;
-  const worker = async (): Promise<void> => {
-    const reader = new FileReader();
-    while (!stopped) {
+  const reader = new FileReader();
+  let sliceStart = performance.now();
+  for await (const candidate of walkCandidates(realRoot, start, selection, problems, signal)) {
+    await updateFile(candidate, reader, policies, dryRun, files, problems);
+    // Reads are synchronous (see FileReader); hand the event loop back regularly.
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await setImmediate();
       throwIfAborted(signal);
-      const next = await candidates.next();
-      if (next.done) return;
-      await updateFile(next.value, reader, policies, dryRun, files, problems);
+      sliceStart = performance.now();
     }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } catch (error) {
-    stopped = true;
-    throw error;
   }
   files.sort((a, b) => compare(a.path, b.path));
   problems.sort((a, b) => compare(a.path, b.path) || a.line - b.line || a.column - b.column);
@@ -75,7 +79,7 @@ async function updateFile(
 ): Promise<void> {
   let bytes: Buffer;
   try {
-    bytes = await reader.read(file.real);
+    bytes = reader.read(file.real);
   } catch (error) {
     // Deleted between the walk and the read: nothing left to update.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -1,4 +1,5 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { type Dirent, readdirSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { SettersError } from './errors.js';
@@ -83,9 +84,10 @@ export async function* walkCandidates(
   while (stack.length > 0) {
     throwIfAborted(signal);
     const directory = stack.pop()!;
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await readdir(directory.real, { withFileTypes: true });
+      // Synchronous for the reason FileReader gives; the caller yields between slices.
+      entries = readdirSync(directory.real, { withFileTypes: true });
     } catch (error) {
       if (VANISHED.has((error as NodeJS.ErrnoException).code ?? '')) continue;
       throw ioError('reading directory', directory.path || '.', error);

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Policies } from '../src/index.js';
 import { SettersError, updateTree } from '../src/index.js';
 import { marker, policies, readTree, tempDir } from './helpers.js';
 
@@ -229,10 +230,11 @@ describe('misuse and I/O', () => {
     expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(MARKED);
   });
 
-  it('rejects with IO for a missing root and INVALID_ARGUMENT for bad concurrency', async () => {
+  it('rejects with IO for a missing root and INVALID_ARGUMENT for arguments of the wrong type', async () => {
     const root = await tree({});
     const error = await expectCode(updateTree(join(root, 'missing'), policies), 'IO');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
-    await expectCode(updateTree(root, policies, { concurrency: 0 }), 'INVALID_ARGUMENT');
+    await expectCode(updateTree('', policies), 'INVALID_ARGUMENT');
+    await expectCode(updateTree(root, null as unknown as Policies), 'INVALID_ARGUMENT');
   });
 });
