@@ -12,6 +12,13 @@ const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '../../example
 
 // Lines each example must print: proof that it did its job, not only that it exited 0.
 const expectedOutput: Record<string, RegExp[]> = {
+  'image-bump-cycle.mjs': [
+    /^flux-system:web\s+\S+\/acme\/web -> 1\.5\.0$/m,
+    /^flux-system:worker\s+\S+\/acme\/worker -> main-8e2d4b1-1717090000$/m,
+    /^committed [0-9a-f]+ Update from image update automation$/m,
+    /^== second cycle \(no new tags\)\n.*\n.*\nno changes: nothing to commit$/m,
+    /^\+ {10}image: \S+\/acme\/web:1\.5\.1 # \{"\$imagepolicy": "flux-system:web"\}$/m,
+  ],
   'list-tags.mjs': [
     /^tags of .*\[ '1\.4\.0', /m,
     /\(matches\)$/m,
