@@ -1,25 +1,9 @@
-import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RegistryClient, RegistryError, staticCredentials } from '../src/index.js';
+import type { TestRegistry } from '@tagsmith/testkit';
+import { describe, expect, it } from 'vitest';
+import { RegistryClient, staticCredentials } from '../src/index.js';
+import { failure, useRegistries } from './setup.js';
 
-const registries: TestRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
-async function registry(options: Parameters<typeof startRegistry>[0]) {
-  const started = await startRegistry(options);
-  registries.push(started);
-  await started.pushTags('team/app', ['1.0', '2.0']);
-  return started;
-}
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
-}
+const registry = useRegistries({ 'team/app': ['1.0', '2.0'] });
 /** Each request as `METHOD path [scheme]`, the scheme of the Authorization it carried. */
 const trace = (r: TestRegistry) =>
   r.requests.map((q) => {

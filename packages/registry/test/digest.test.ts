@@ -1,30 +1,10 @@
 import { createHash } from 'node:crypto';
-import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  MANIFEST_MEDIA_TYPES,
-  parseReference,
-  RegistryClient,
-  RegistryError,
-} from '../src/index.js';
+import type { TestRegistry } from '@tagsmith/testkit';
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_MEDIA_TYPES, parseReference, RegistryClient } from '../src/index.js';
+import { failure, useRegistries } from './setup.js';
 
-const registries: TestRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
-async function registry(options?: Parameters<typeof startRegistry>[0]) {
-  const started = await startRegistry(options);
-  registries.push(started);
-  return started;
-}
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
-}
+const registry = useRegistries();
 const manifestRequests = (r: TestRegistry) =>
   r.requests.filter((q) => q.path.includes('/manifests/'));
 

@@ -1,30 +1,24 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { type FaultRule, startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import type { FaultRule, StartRegistryOptions } from '@tagsmith/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Credential,
   type CredentialProvider,
   dockerConfigCredentials,
   RegistryClient,
-  RegistryError,
   staticCredentials,
 } from '../src/index.js';
+import { failure, type Handler, useRegistries, useServers } from './setup.js';
 
 const SECRET = 'hunter2-LEAK-CANARY-7f3a';
-const registries: TestRegistry[] = [];
-const servers: Server[] = [];
+const registry = useRegistries({ app: ['1.0'] });
+const server = useServers();
 const dirs: string[] = [];
 afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
@@ -57,22 +51,6 @@ function clientWith(credentials: CredentialProvider, extra = {}) {
   return { client, lines };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
-}
-
-async function registry(options: Parameters<typeof startRegistry>[0]) {
-  const r = await startRegistry(options);
-  registries.push(r);
-  await r.pushTags('app', ['1.0']);
-  return r;
-}
-
 /** A helper executable that hands out `bot` / SECRET for any server. */
 async function helperConfig(): Promise<{ path: string; env: NodeJS.ProcessEnv }> {
   const dir = await mkdtemp(join(tmpdir(), 'tagsmith-leak-'));
@@ -91,7 +69,7 @@ async function helperConfig(): Promise<{ path: string; env: NodeJS.ProcessEnv }>
 
 type Case = {
   name: string;
-  auth: NonNullable<Parameters<typeof startRegistry>[0]>['auth'];
+  auth: StartRegistryOptions['auth'];
   credential: Credential | 'docker-config-helper' | 'docker-config-auths';
   faults?: FaultRule[];
   timeoutMs?: number;
@@ -193,7 +171,7 @@ describe('no secret in errors or logs', () => {
       credentials,
       c.timeoutMs ? { timeoutMs: c.timeoutMs } : {},
     );
-    const error = await errorOf(client.listTags(`${r.host}/app`));
+    const error = await failure(client.listTags(`${r.host}/app`));
     expect(error.code).toBe(c.code);
     expect(lines.length).toBeGreaterThan(0);
     assertNoSecret(error, lines);
@@ -201,18 +179,13 @@ describe('no secret in errors or logs', () => {
 });
 
 /** A loopback server that records the Authorization header of every request it gets. */
-async function recordingServer(
-  handle: (request: IncomingMessage, response: ServerResponse, origin: string) => void,
-) {
+async function recordingServer(handle: Handler) {
   const seen: { path: string; authorization: string | undefined }[] = [];
-  const server = createServer((request, response) => {
+  const started = await server((request, response, origin) => {
     seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
     handle(request, response, origin);
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, host: origin.slice('http://'.length), seen };
+  return { ...started, seen };
 }
 
 function json(response: ServerResponse, status: number, body: unknown, headers = {}) {
@@ -316,7 +289,7 @@ describe('Authorization stays with its origin', () => {
     const { client, lines } = clientWith(
       staticCredentials({ [r.host]: { username: 'bot', password: SECRET } }),
     );
-    const error = await errorOf(client.listTags(`${r.host}/app`));
+    const error = await failure(client.listTags(`${r.host}/app`));
     expect(error.code).toBe('CROSS_ORIGIN_LINK');
     expect(other.seen).toEqual([]);
     assertNoSecret(error, lines);
@@ -328,7 +301,7 @@ describe('Authorization stays with its origin', () => {
         .writeHead(302, { location: 'http://registry.example.invalid/v2/app/tags/list' })
         .end();
     });
-    const error = await errorOf(new RegistryClient().listTags(`${registryServer.host}/app`));
+    const error = await failure(new RegistryClient().listTags(`${registryServer.host}/app`));
     expect(error.code).toBe('INSECURE_REGISTRY');
     expect(error.url).toBe('http://registry.example.invalid/v2/app/tags/list');
   });
@@ -342,7 +315,7 @@ describe('Authorization stays with its origin', () => {
         .end();
     });
     const { client, lines } = clientWith(staticCredentials({}));
-    const error = await errorOf(client.listTags(`${registryServer.host}/app`));
+    const error = await failure(client.listTags(`${registryServer.host}/app`));
     expect(error.url).toBe(
       'http://blob.example.invalid/x?X-Amz-Signature=REDACTED&token=REDACTED&n=1',
     );

@@ -1,32 +1,10 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RegistryClient, RegistryError } from '../src/index.js';
+import type { TestRegistry } from '@tagsmith/testkit';
+import { describe, expect, it } from 'vitest';
+import { RegistryClient } from '../src/index.js';
+import { failure, useRegistries, useServers } from './setup.js';
 
-const registries: TestRegistry[] = [];
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
-async function registry() {
-  const started = await startRegistry();
-  registries.push(started);
-  await started.pushTags('app', ['1.0', '2.0']);
-  return started;
-}
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
-}
+const registry = useRegistries({ app: ['1.0', '2.0'] });
+const server = useServers();
 const TAGS = '/v2/app/tags/list';
 const tagRequests = (r: TestRegistry) => r.requests.filter((q) => q.path.startsWith(TAGS)).length;
 
@@ -182,16 +160,11 @@ describe('timeouts and aborts', () => {
       const firstChunkSent = new Promise<void>((resolve) => {
         firstChunkWritten = resolve;
       });
-      const responses: ServerResponse[] = [];
-      const server = createServer((_request, response) => {
-        responses.push(response);
+      const { host } = await server((_request, response) => {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.write('{"name":"app","tags":["a",', () => firstChunkWritten());
       });
-      servers.push(server);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      return { host: `127.0.0.1:${port}`, firstChunkSent };
+      return { host, firstChunkSent };
     }
 
     it('fails with ABORTED when the signal fires mid-body', async () => {

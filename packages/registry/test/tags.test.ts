@@ -1,24 +1,9 @@
-import { startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RegistryClient, RegistryError } from '../src/index.js';
+import type { TestRegistry } from '@tagsmith/testkit';
+import { describe, expect, it } from 'vitest';
+import { RegistryClient } from '../src/index.js';
+import { failure, useRegistries } from './setup.js';
 
-const registries: TestRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
-async function registry(options?: Parameters<typeof startRegistry>[0]) {
-  const started = await startRegistry(options);
-  registries.push(started);
-  return started;
-}
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
-}
+const registry = useRegistries();
 const tagNames = (count: number) =>
   Array.from({ length: count }, (_, i) => `v${String(i).padStart(5, '0')}`);
 const tagPaths = (r: TestRegistry) =>

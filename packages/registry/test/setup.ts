@@ -1,0 +1,71 @@
+// What the end-to-end tests of this package share: testkit registries and plain
+// loopback servers that close after each test, and a way to catch the error.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type StartRegistryOptions, startRegistry, type TestRegistry } from '@tagsmith/testkit';
+import { afterEach, expect } from 'vitest';
+import { RegistryError } from '../src/index.js';
+
+/** Repositories and the tags to push into them before a test starts. */
+export type Seed = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Returns a starter of testkit registries for the calling test file; each one
+ * started is seeded with `seed` and closed after the test that started it.
+ */
+export function useRegistries(
+  defaultSeed: Seed = {},
+): (options?: StartRegistryOptions, seed?: Seed) => Promise<TestRegistry> {
+  const open: TestRegistry[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((registry) => registry.close()));
+  });
+  return async (options, seed = defaultSeed) => {
+    const registry = await startRegistry(options);
+    open.push(registry);
+    for (const [repository, tags] of Object.entries(seed)) {
+      await registry.pushTags(repository, tags);
+    }
+    return registry;
+  };
+}
+
+/** A plain HTTP server on 127.0.0.1, for behaviour the testkit registry has no fault for. */
+export interface LoopbackServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** `127.0.0.1:PORT`, for image references. */
+  readonly host: string;
+}
+
+export type Handler = (request: IncomingMessage, response: ServerResponse, origin: string) => void;
+
+/** Returns a starter of loopback servers that are closed after each test. */
+export function useServers(): (handle: Handler) => Promise<LoopbackServer> {
+  const open: ReturnType<typeof createServer>[] = [];
+  afterEach(() => {
+    for (const server of open.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+  return async (handle) => {
+    let origin = '';
+    const server = createServer((request, response) => handle(request, response, origin));
+    open.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = `http://${host}`;
+    return { origin, host };
+  };
+}
+
+/** The `RegistryError` a promise rejects with; fails the test if it resolves or throws anything else. */
+export async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
