@@ -2,7 +2,8 @@ import { InvalidBodyError, parseJson } from './body.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import type { Credential, CredentialProvider } from './credentials.js';
 import type { Endpoint } from './endpoint.js';
-import { type RegistryError, type RequestSite, requestError } from './errors.js';
+import { abortedError, RegistryError, type RequestSite, requestError } from './errors.js';
+import { abortable } from './retry.js';
 import { errorForReply } from './status.js';
 import { TokenCache } from './token-cache.js';
 import { type Reply, send, type TransportSettings } from './transport.js';
@@ -30,6 +31,7 @@ export interface Prepared {
  * Turns registry challenges into `Authorization` values and remembers them: Bearer
  * tokens per registry and scope until they expire, Basic per registry. Credentials
  * are looked up only when a registry asks, so anonymous pulls never touch them.
+ * Concurrent calls that need the same token share one token request.
  */
 export class Authenticator {
   readonly #settings: TransportSettings;
@@ -37,6 +39,8 @@ export class Authenticator {
   readonly #tokens: TokenCache;
   readonly #basic = new Map<string, string>();
   readonly #bearerChallenges = new Map<string, Challenge>();
+  /** Token requests in flight, by registry origin and scope, resolving to `Bearer …`. */
+  readonly #pending = new Map<string, Promise<string>>();
 
   constructor(settings: TransportSettings, credentials: CredentialProvider | undefined) {
     this.#settings = settings;
@@ -51,25 +55,32 @@ export class Authenticator {
    * the value was just issued, so a 401 for it is final.
    */
   async prepare(target: AuthTarget, site: RequestSite): Promise<Prepared | undefined> {
-    const { origin } = target.endpoint;
-    const token = this.#tokens.get(origin, target.scope);
-    if (token !== undefined) return { value: `Bearer ${token}`, fresh: false };
-    const basic = this.#basic.get(origin);
-    if (basic !== undefined) return { value: basic, fresh: false };
-    const challenge = this.#bearerChallenges.get(origin);
+    const known = this.#known(target);
+    if (known !== undefined) return { value: known, fresh: false };
+    const challenge = this.#bearerChallenges.get(target.endpoint.origin);
     if (challenge === undefined) return undefined;
-    return { value: await this.#bearer(target, challenge, site), fresh: true };
+    // The remembered challenge's own scope named another repository: leave it out.
+    return { value: await this.#bearer(target, challenge, undefined, site), fresh: true };
   }
 
   /**
-   * Answers a 401 with a fresh `Authorization` value, forgetting the one the
-   * registry just rejected.
+   * Answers a 401 with a fresh `Authorization` value, forgetting `rejected`, the
+   * value the registry just refused (`undefined` for an anonymous request).
    *
    * @throws {RegistryError} `UNAUTHORIZED` when no challenge can be answered,
    * `DENIED` when the token endpoint refuses the scope.
    */
-  async answer(target: AuthTarget, unauthorized: Reply, site: RequestSite): Promise<string> {
+  async answer(
+    target: AuthTarget,
+    unauthorized: Reply,
+    site: RequestSite,
+    rejected: string | undefined,
+  ): Promise<string> {
     const { origin } = target.endpoint;
+    // A concurrent call may have obtained a value since this request was sent; only
+    // the one the registry saw is known to be bad.
+    const known = this.#known(target);
+    if (known !== undefined && known !== rejected) return known;
     this.#tokens.delete(origin, target.scope);
     this.#basic.delete(origin);
 
@@ -77,10 +88,10 @@ export class Authenticator {
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.has('realm'));
     if (bearer !== undefined) {
       this.#bearerChallenges.set(origin, bearer);
-      return this.#bearer(target, bearer, site);
+      return this.#bearer(target, bearer, bearer.params.get('scope'), site);
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
-      const credential = await this.#credential(target);
+      const credential = await this.#credential(target, site);
       if (credential === undefined || !('username' in credential)) {
         throw errorForReply(
           unauthorized,
@@ -101,19 +112,65 @@ export class Authenticator {
     );
   }
 
-  async #bearer(target: AuthTarget, challenge: Challenge, site: RequestSite): Promise<string> {
-    const { token, expiresIn } = await this.#fetchToken(target, challenge, site);
-    this.#tokens.set(target.endpoint.origin, target.scope, token, expiresIn);
-    return `Bearer ${token}`;
+  /** The cached `Authorization` for this registry and scope: a live token, else Basic. */
+  #known(target: AuthTarget): string | undefined {
+    const { origin } = target.endpoint;
+    const token = this.#tokens.get(origin, target.scope);
+    return token === undefined ? this.#basic.get(origin) : `Bearer ${token}`;
   }
 
-  #credential(target: AuthTarget): Promise<Credential | undefined> {
-    return this.#credentials?.(target.endpoint.credentialKey) ?? Promise.resolve(undefined);
+  /**
+   * A new token for the target's scope as `Bearer …`, cached. A call that finds a
+   * request for the same registry and scope in flight waits for that one instead
+   * of sending its own; if the call that started it is aborted, it asks again.
+   */
+  async #bearer(
+    target: AuthTarget,
+    challenge: Challenge,
+    askedScope: string | undefined,
+    site: RequestSite,
+  ): Promise<string> {
+    const { origin } = target.endpoint;
+    const key = `${origin} ${target.scope}`;
+    for (;;) {
+      const inFlight = this.#pending.get(key);
+      if (inFlight === undefined) {
+        const fetching = this.#fetchToken(target, challenge, askedScope, site)
+          .then(({ token, expiresIn }) => {
+            this.#tokens.set(origin, target.scope, token, expiresIn);
+            return `Bearer ${token}`;
+          })
+          .finally(() => {
+            if (this.#pending.get(key) === fetching) this.#pending.delete(key);
+          });
+        this.#pending.set(key, fetching);
+        return fetching;
+      }
+      try {
+        return await abortable(inFlight, target.signal);
+      } catch (error) {
+        if (target.signal?.aborted) throw abortedError(site, target.signal.reason);
+        if (error instanceof RegistryError && error.code === 'ABORTED') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Asks the provider, giving up as soon as the call is aborted (a helper may hang). */
+  async #credential(target: AuthTarget, site: RequestSite): Promise<Credential | undefined> {
+    if (this.#credentials === undefined) return undefined;
+    try {
+      return await abortable(this.#credentials(target.endpoint.credentialKey), target.signal);
+    } catch (error) {
+      if (target.signal?.aborted) throw abortedError(site, target.signal.reason);
+      throw error;
+    }
   }
 
   async #fetchToken(
     target: AuthTarget,
     challenge: Challenge,
+    askedScope: string | undefined,
     site: RequestSite,
   ): Promise<{ token: string; expiresIn?: number }> {
     let realm: URL;
@@ -127,10 +184,9 @@ export class Authenticator {
       );
     }
     const scopes = [target.scope];
-    const asked = challenge.params.get('scope');
-    if (asked !== undefined && asked !== target.scope) scopes.push(asked);
+    if (askedScope !== undefined && askedScope !== target.scope) scopes.push(askedScope);
     const service = challenge.params.get('service');
-    const credential = await this.#credential(target);
+    const credential = await this.#credential(target, site);
 
     if (credential !== undefined && 'registryToken' in credential) {
       return { token: credential.registryToken };

@@ -254,7 +254,7 @@ export class RegistryClient {
       );
     }
 
-    const fresh = await this.#auth.answer(target, first, { ...site, url: first.url });
+    const fresh = await this.#auth.answer(target, first, { ...site, url: first.url }, known?.value);
     const second = await send(this.#settings, {
       ...exchange,
       authorization: { value: fresh, origin },

@@ -121,6 +121,11 @@ export function requestError(
   });
 }
 
+/** The error for a call stopped by the caller's signal; `cause` is the signal's reason. */
+export function abortedError(site: RequestSite, reason: unknown): RegistryError {
+  return requestError('ABORTED', site, 'aborted by the caller', { cause: reason });
+}
+
 /** `401 Unauthorized`, using Node's table so a server's custom reason phrase never leaks in. */
 export function statusLine(status: number): string {
   const text = STATUS_CODES[status];

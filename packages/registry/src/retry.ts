@@ -72,6 +72,21 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Math.max(0, date - now);
 }
 
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it
+ * aborts, for waits the caller cannot cancel itself (a credential helper, a token
+ * fetch another call started).
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

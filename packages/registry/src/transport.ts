@@ -1,6 +1,13 @@
 import { BodyTooLargeError, discardBody, readBody } from './body.js';
 import { allowsPlainHttp } from './endpoint.js';
-import { RegistryError, type RequestSite, redactUrl, requestError, statusLine } from './errors.js';
+import {
+  abortedError,
+  RegistryError,
+  type RequestSite,
+  redactUrl,
+  requestError,
+  statusLine,
+} from './errors.js';
 import {
   backoffDelay,
   isRetryableNetworkError,
@@ -78,7 +85,7 @@ export async function send(settings: TransportSettings, exchange: Exchange): Pro
   };
   const { signal } = exchange;
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw aborted(site, signal.reason);
+    if (signal?.aborted) throw abortedError(site, signal.reason);
     let reply: Reply;
     try {
       reply = await tryOnce(settings, exchange);
@@ -140,7 +147,7 @@ async function pause(
   try {
     await sleep(delay, signal);
   } catch {
-    throw aborted(site, signal?.reason);
+    throw abortedError(site, signal?.reason);
   }
 }
 
@@ -213,7 +220,7 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
       return { status: response.status, headers: response.headers, url, body: bytes };
     }
   } catch (error) {
-    if (exchange.signal?.aborted) throw aborted(site(), exchange.signal.reason);
+    if (exchange.signal?.aborted) throw abortedError(site(), exchange.signal.reason);
     if (timedOut) {
       throw requestError(
         'TIMEOUT',
@@ -232,10 +239,6 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
     clearTimeout(timer);
     exchange.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-function aborted(site: RequestSite, reason: unknown): RegistryError {
-  return requestError('ABORTED', site, 'aborted by the caller', { cause: reason });
 }
 
 function asRegistryError(error: unknown, site: RequestSite, attempt: number): RegistryError {

@@ -1,9 +1,10 @@
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
 import { RegistryClient, staticCredentials } from '../src/index.js';
-import { failure, useRegistries } from './setup.js';
+import { failure, useRegistries, useServers } from './setup.js';
 
 const registry = useRegistries({ 'team/app': ['1.0', '2.0'] });
+const server = useServers();
 /** Each request as `METHOD path [scheme]`, the scheme of the Authorization it carried. */
 const trace = (r: TestRegistry) =>
   r.requests.map((q) => {
@@ -82,6 +83,11 @@ describe('Bearer auth', () => {
       'GET /token [Basic]',
       'GET /v2/other/tags/list [Bearer]',
     ]);
+    // The remembered challenge named team/app; the new token is for `other` only.
+    const tokenRequests = r.requests.filter((q) => q.path.startsWith('/token'));
+    expect(new URL(tokenRequests[1]!.path, r.url).searchParams.getAll('scope')).toEqual([
+      'repository:other:pull',
+    ]);
   });
 
   it('renews a token before it expires, by the injected clock', async () => {
@@ -153,12 +159,108 @@ describe('Bearer auth', () => {
     ]);
   });
 
+  it('fails with DENIED when the token endpoint refuses the scope', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    r.faults.add({ path: '/token', status: 403 });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('DENIED');
+    expect(error.message).toMatch(
+      /^\[GET\] http:\/\/127\.0\.0\.1:\d+\/token\?service=testkit&scope=.+: 403 Forbidden/,
+    );
+  });
+
   it('maps 403 to DENIED', async () => {
     const r = await registry({ auth: { bearer: {} } });
     r.faults.add({ path: '/v2/team/app/tags/list', status: 403, times: Infinity });
     const error = await failure(new RegistryClient().listTags(`${r.host}/team/app`));
     expect(error.code).toBe('DENIED');
     expect(error.status).toBe(403);
+  });
+});
+
+describe('concurrent calls on one client', () => {
+  const tokenRequests = (r: TestRegistry) =>
+    trace(r).filter((line) => line.startsWith('GET /token'));
+
+  it('share one token request for the same registry and scope', async () => {
+    const r = await registry({ auth: { bearer: { username: 'bot', password: 'pw' } } });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { username: 'bot', password: 'pw' }),
+    });
+    const lists = await Promise.all(
+      Array.from({ length: 5 }, () => client.listTags(`${r.host}/team/app`)),
+    );
+    expect(lists).toEqual(Array.from({ length: 5 }, () => ['1.0', '2.0']));
+    expect(tokenRequests(r)).toEqual(['GET /token [Basic]']);
+    // Once the realm is known, a new scope is fetched up front, still once.
+    await r.pushTags('other', ['x']);
+    const others = await Promise.all(
+      Array.from({ length: 5 }, () => client.listTags(`${r.host}/other`)),
+    );
+    expect(others).toEqual(Array.from({ length: 5 }, () => ['x']));
+    expect(tokenRequests(r)).toHaveLength(2);
+  });
+
+  it('reuse a token another call obtained while their own 401 was on its way', async () => {
+    let tokens = 0;
+    let served!: () => void;
+    const firstServed = new Promise<void>((resolve) => {
+      served = resolve;
+    });
+    let anonymous = 0;
+    // Holds the second anonymous request's 401 until the first call is done with its token.
+    const { host } = await server((request, response, origin) => {
+      const reply = (status: number, body: unknown, headers = {}) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(JSON.stringify(body));
+      };
+      if (request.url?.startsWith('/token')) return reply(200, { token: `t${++tokens}` });
+      if (request.headers.authorization === 'Bearer t1') {
+        reply(200, { name: 'app', tags: ['a'] });
+        return served();
+      }
+      const challenge = { 'www-authenticate': `Bearer realm="${origin}/token",service="s"` };
+      if (++anonymous === 1) return reply(401, {}, challenge);
+      void firstServed.then(() => reply(401, {}, challenge));
+    });
+    const client = new RegistryClient();
+    const lists = await Promise.all([
+      client.listTags(`${host}/app`),
+      client.listTags(`${host}/app`),
+    ]);
+    expect(lists).toEqual([['a'], ['a']]);
+    expect(tokens).toBe(1);
+  });
+
+  it('get their own token when the call whose token request they share is aborted', async () => {
+    const r = await registry({ auth: { bearer: {} } }, { 'team/app': ['1.0'], other: ['x'] });
+    const client = new RegistryClient();
+    await client.listTags(`${r.host}/team/app`); // learns the realm
+    r.faults.add({ path: '/token', delayMs: 60_000 });
+    const controller = new AbortController();
+    const starter = client.listTags(`${r.host}/other`, { signal: controller.signal });
+    const sharer = client.listTags(`${r.host}/other`);
+    while (tokenRequests(r).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect((await failure(starter)).code).toBe('ABORTED');
+    expect(await sharer).toEqual(['x']);
+    expect(tokenRequests(r)).toHaveLength(3);
+  });
+
+  it('stop waiting for a credential provider as soon as the signal fires', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const controller = new AbortController();
+    const client = new RegistryClient({
+      credentials: () => {
+        controller.abort(new Error('stop'));
+        return new Promise(() => {}); // a credential helper that hangs
+      },
+    });
+    const error = await failure(
+      client.listTags(`${r.host}/team/app`, { signal: controller.signal }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect((error.cause as Error).message).toBe('stop');
   });
 });
 
