@@ -40,6 +40,12 @@ fi
 if [ "$server" = "broken" ]; then
   echo "keychain exploded" ; exit 3
 fi
+if [ "$server" = "chatty" ]; then
+  echo "hello, not JSON" ; exit 0
+fi
+if [ "$server" = "partial" ]; then
+  echo '{"Username":"u"}' ; exit 0
+fi
 echo "credentials not found in native keychain"
 exit 1
 `;
@@ -176,6 +182,19 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const missing = await provider('gone').catch((e) => e);
     expect(missing.code).toBe('CREDENTIAL_HELPER');
     expect(missing.message).toContain('docker-credential-missing get failed (ENOENT)');
+  });
+
+  it('reports a helper that succeeds with output other than credentials as CREDENTIAL_HELPER', async () => {
+    const { env } = await writeHelper('acme', 'x', 'u', 'p');
+    const path = await writeConfig({ credsStore: 'acme' });
+    const provider = dockerConfigCredentials({ path, env });
+    const chatty = await provider('chatty').catch((e) => e);
+    expect(chatty).toBeInstanceOf(RegistryError);
+    expect(chatty.code).toBe('CREDENTIAL_HELPER');
+    expect(chatty.message).toBe('docker-credential-acme get printed something that is not JSON');
+    const partial = await provider('partial').catch((e) => e);
+    expect(partial.code).toBe('CREDENTIAL_HELPER');
+    expect(partial.message).toContain('without string Username and Secret');
   });
 
   it('refuses helper names that are paths', async () => {

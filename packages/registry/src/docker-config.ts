@@ -168,7 +168,12 @@ function runHelper(
             ),
           );
         }
-        resolve(parseHelperOutput(program, registry, stdout));
+        // Inside a callback a throw would escape the promise and crash the process.
+        try {
+          resolve(parseHelperOutput(program, registry, stdout));
+        } catch (parseError) {
+          reject(parseError);
+        }
       },
     );
     child.stdin?.on('error', () => {
