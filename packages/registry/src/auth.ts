@@ -97,7 +97,7 @@ export class Authenticator {
           unauthorized,
           site,
           'UNAUTHORIZED',
-          ` (Basic auth required; no username/password for ${target.endpoint.credentialKey})`,
+          `(Basic auth required; no username/password for ${target.endpoint.credentialKey})`,
         );
       }
       const value = basicAuthorization(credential.username, credential.password);
@@ -108,7 +108,7 @@ export class Authenticator {
       unauthorized,
       site,
       'UNAUTHORIZED',
-      ' (no Bearer or Basic challenge to answer)',
+      '(no Bearer or Basic challenge to answer)',
     );
   }
 
@@ -296,7 +296,7 @@ function tokenEndpointError(reply: Reply, site: RequestSite): RegistryError {
       reply,
       site,
       'UNAUTHORIZED',
-      ' (the token endpoint rejected the credentials)',
+      '(the token endpoint rejected the credentials)',
     );
   }
   return errorForReply(reply, site, 'UNEXPECTED_STATUS');

@@ -146,7 +146,7 @@ export class RegistryClient {
       const tags = parsed(() => parseTagPage(reply.body), site, reply.status);
 
       const next = nextPageUrl(reply.headers.get('link'), reply.url);
-      if (next !== undefined) this.#checkNext(next, endpoint, seen, page, site);
+      if (next !== undefined) this.#checkNext(next, endpoint, seen, page, site, reply.status);
       yield tags;
       url = next;
     }
@@ -250,7 +250,7 @@ export class RegistryClient {
         first,
         { ...site, url: first.url },
         'UNAUTHORIZED',
-        ' (even with fresh credentials)',
+        '(even with fresh credentials)',
       );
     }
 
@@ -264,18 +264,27 @@ export class RegistryClient {
         second,
         { ...site, url: second.url },
         'UNAUTHORIZED',
-        ' (even with fresh credentials)',
+        '(even with fresh credentials)',
       );
     }
     return second;
   }
 
-  #checkNext(next: URL, endpoint: Endpoint, seen: Set<string>, page: number, site: RequestSite) {
+  /** Refuses a next-page link that leaves the registry, loops, or passes `maxPages`. */
+  #checkNext(
+    next: URL,
+    endpoint: Endpoint,
+    seen: Set<string>,
+    page: number,
+    site: RequestSite,
+    status: number,
+  ) {
     if (next.origin !== endpoint.origin) {
       throw requestError(
         'CROSS_ORIGIN_LINK',
         site,
         `Link rel="next" points to another origin (${redactUrl(next)}); refusing to follow it`,
+        { status },
       );
     }
     if (seen.has(next.href)) {
@@ -283,6 +292,7 @@ export class RegistryClient {
         'PAGINATION_LOOP',
         site,
         `Link rel="next" repeats an already fetched page (${redactUrl(next)})`,
+        { status },
       );
     }
     if (page >= this.#maxPages) {
@@ -290,6 +300,7 @@ export class RegistryClient {
         'TOO_MANY_PAGES',
         site,
         `more than maxPages (${this.#maxPages}) pages of tags; raise maxPages or pageSize`,
+        { status },
       );
     }
   }
@@ -304,7 +315,7 @@ function parsed<T>(parse: () => T, site: RequestSite, status: number): T {
     return parse();
   } catch (error) {
     if (error instanceof InvalidBodyError) {
-      throw requestError('INVALID_RESPONSE', site, `${status}: ${error.message}`, { status });
+      throw requestError('INVALID_RESPONSE', site, error.message, { status });
     }
     throw error;
   }

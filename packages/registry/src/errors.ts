@@ -104,7 +104,11 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
-/** Creates an error about a request: message `[METHOD] url: what`. */
+/**
+ * Creates an error about a request. The message is `[METHOD] url: what`, or with
+ * a status `[METHOD] url: 404 Not Found — what` (`what` in parentheses follows the
+ * status without a dash; an empty `what` leaves the status alone).
+ */
 export function requestError(
   code: RegistryErrorCode,
   site: RequestSite,
@@ -112,7 +116,12 @@ export function requestError(
   extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
 ): RegistryError {
   const url = redactUrl(site.url);
-  return new RegistryError(code, `[${site.method}] ${url}: ${what}`, {
+  let text = what;
+  if (extra.status !== undefined) {
+    const status = statusLine(extra.status);
+    text = what === '' ? status : `${status}${what.startsWith('(') ? ' ' : ' — '}${what}`;
+  }
+  return new RegistryError(code, `[${site.method}] ${url}: ${text}`, {
     registry: site.registry,
     repository: site.repository,
     method: site.method,

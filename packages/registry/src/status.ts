@@ -3,7 +3,6 @@ import {
   type RegistryErrorCode,
   type RequestSite,
   requestError,
-  statusLine,
 } from './errors.js';
 
 /** What a response said, as far as error reporting needs it. */
@@ -52,26 +51,29 @@ export function ociError(body: Buffer): { code?: string; message?: string } | un
   };
 }
 
-/** `404 Not Found — repository name not known to registry`. */
-export function describeReply(reply: FailedReply): string {
+/**
+ * What to say after the status of a failed reply: the registry's own message,
+ * then `note` (e.g. `(gave up after 4 attempts)`), either of them possibly absent.
+ */
+export function explainReply(reply: FailedReply, note = ''): string {
   const explanation = ociError(reply.body)?.message;
-  return explanation ? `${statusLine(reply.status)} — ${explanation}` : statusLine(reply.status);
+  return explanation ? `${explanation}${note === '' ? '' : ` ${note}`}` : note;
 }
 
 /**
  * Turns an unsuccessful response into a {@link RegistryError}: the OCI error code
  * when the body has a known one, otherwise the status. `notFound` says what a bare
- * 404 means for this endpoint.
+ * 404 means for this endpoint; `note` is added after the registry's message.
  */
 export function errorForReply(
   reply: FailedReply,
   site: RequestSite,
   notFound: RegistryErrorCode,
-  suffix = '',
+  note = '',
 ): RegistryError {
   const oci = ociError(reply.body);
   const code = (oci?.code && OCI_CODES[oci.code]) || codeForStatus(reply.status, notFound);
-  return requestError(code, site, `${describeReply(reply)}${suffix}`, { status: reply.status });
+  return requestError(code, site, explainReply(reply, note), { status: reply.status });
 }
 
 function codeForStatus(status: number, notFound: RegistryErrorCode): RegistryErrorCode {

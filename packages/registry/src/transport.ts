@@ -15,7 +15,7 @@ import {
   parseRetryAfter,
   sleep,
 } from './retry.js';
-import { describeReply } from './status.js';
+import { explainReply } from './status.js';
 
 /** The `fetch` the client calls; Node's global `fetch` or any compatible function. */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
@@ -70,6 +70,15 @@ export interface Reply {
 const MAX_REDIRECTS = 10;
 const EMPTY: Buffer = Buffer.alloc(0);
 
+/** A connection that broke after the status arrived; keeps the status for the error message. */
+class BrokenBodyError extends Error {
+  readonly status: number;
+  constructor(status: number, cause: unknown) {
+    super('the connection broke while reading the body', { cause });
+    this.status = status;
+  }
+}
+
 /**
  * Sends an exchange: manual redirects (so credentials never follow a redirect to
  * another origin), plain HTTP only where allowed, a timeout per try covering the
@@ -112,7 +121,10 @@ export async function send(settings: TransportSettings, exchange: Exchange): Pro
       throw requestError(
         'RATE_LIMITED',
         replySite,
-        `${describeReply(reply)} (Retry-After asks for ${retryAfterMs} ms, more than retry.maxDelayMs ${settings.maxDelayMs} ms)`,
+        explainReply(
+          reply,
+          `(Retry-After asks for ${retryAfterMs} ms, more than retry.maxDelayMs ${settings.maxDelayMs} ms)`,
+        ),
         { status: reply.status, retryAfterMs },
       );
     }
@@ -120,7 +132,7 @@ export async function send(settings: TransportSettings, exchange: Exchange): Pro
       throw requestError(
         reply.status === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE',
         replySite,
-        `${describeReply(reply)} (gave up after ${attempt} attempts)`,
+        explainReply(reply, `(gave up after ${attempt} attempts)`),
         { status: reply.status, retryAfterMs },
       );
     }
@@ -164,6 +176,7 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
   let url = exchange.url;
   let method = exchange.method;
   let body = exchange.body;
+  let status: number | undefined;
   const site = (): RequestSite => ({
     registry: exchange.registry,
     repository: exchange.repository,
@@ -213,6 +226,7 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
         url = new URL(location, url);
         continue;
       }
+      status = response.status;
       let bytes = EMPTY;
       if (method === 'HEAD') await discardBody(response);
       else bytes = await readBody(response, settings.maxBodyBytes);
@@ -227,12 +241,18 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
         site(),
         `no complete response within ${settings.timeoutMs} ms`,
         {
+          status,
           cause: error,
         },
       );
     }
     if (error instanceof BodyTooLargeError) {
-      throw requestError('RESPONSE_TOO_LARGE', site(), `${error.message} (maxBodyBytes)`);
+      throw requestError('RESPONSE_TOO_LARGE', site(), `${error.message} (maxBodyBytes)`, {
+        status,
+      });
+    }
+    if (status !== undefined && !(error instanceof RegistryError)) {
+      throw new BrokenBodyError(status, error);
     }
     throw error;
   } finally {
@@ -244,7 +264,11 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
 function asRegistryError(error: unknown, site: RequestSite, attempt: number): RegistryError {
   if (error instanceof RegistryError) return error;
   const tries = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
-  return requestError('NETWORK', site, `${networkReason(error)}${tries}`, { cause: error });
+  const status = error instanceof BrokenBodyError ? error.status : undefined;
+  return requestError('NETWORK', site, `${networkReason(error)}${tries}`, {
+    status,
+    cause: error instanceof BrokenBodyError ? error.cause : error,
+  });
 }
 
 /** `ECONNREFUSED`, `UND_ERR_SOCKET: other side closed`: the most specific cause in the chain. */

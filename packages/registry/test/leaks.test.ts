@@ -254,6 +254,48 @@ describe('Authorization stays with its origin', () => {
     expect(other.seen).toEqual([{ path: '/v2/app/tags/list?n=1000', authorization: undefined }]);
   });
 
+  /** A registry whose Bearer realm is a second loopback server (another origin). */
+  async function registryWithRealmElsewhere() {
+    const realm = await recordingServer((_request, response) =>
+      json(response, 200, { token: `tok-${SECRET}` }),
+    );
+    const registryServer = await recordingServer((request, response) => {
+      if (request.headers.authorization === `Bearer tok-${SECRET}`) {
+        return json(response, 200, { name: 'app', tags: ['ok'] });
+      }
+      json(response, 401, {}, { 'www-authenticate': `Bearer realm="${realm.origin}/token"` });
+    });
+    return { realm, registryServer };
+  }
+  const basicOf = (username: string, password: string) =>
+    `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
+  it('sends Basic only to a realm on another host, and the token only to the registry', async () => {
+    const { realm, registryServer } = await registryWithRealmElsewhere();
+    const { client, lines } = clientWith(
+      staticCredentials({ [registryServer.host]: { username: 'bot', password: SECRET } }),
+    );
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['ok']);
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['ok']);
+    expect(realm.seen.map((s) => s.authorization)).toEqual([basicOf('bot', SECRET)]);
+    expect(registryServer.seen.map((s) => s.authorization)).toEqual([
+      undefined,
+      `Bearer tok-${SECRET}`,
+      `Bearer tok-${SECRET}`,
+    ]);
+    for (const line of lines) expect(line).not.toContain(SECRET);
+  });
+
+  it('sends no Authorization to a realm on another host without a credential', async () => {
+    const { realm, registryServer } = await registryWithRealmElsewhere();
+    // A credential exists, but for another registry: it must not reach this realm.
+    const { client } = clientWith(
+      staticCredentials({ 'ghcr.io': { username: 'bot', password: SECRET } }),
+    );
+    expect(await client.listTags(`${registryServer.host}/app`)).toEqual(['ok']);
+    expect(realm.seen.map((s) => s.authorization)).toEqual([undefined]);
+  });
+
   it('drops Basic when the token realm redirects to another origin', async () => {
     const other = await recordingServer((_request, response) =>
       json(response, 200, { token: 'x' }),
