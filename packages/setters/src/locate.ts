@@ -1,6 +1,6 @@
 import {
   Composer,
-  type CST,
+  CST,
   type Document,
   isAlias,
   isMap,
@@ -42,12 +42,25 @@ export type Parsed =
   | { ok: true; documents: Document.Parsed[] }
   | { ok: false; line: number; column: number; message: string };
 
+/**
+ * Deepest collection nesting accepted. yaml's composer recurses per level and
+ * overflows the stack at ~780 levels; after such an overflow V8 can abort the
+ * whole process (seen: "RegExpCompiler Allocation failed" on a later deep
+ * file). Real manifests nest a few dozen levels, so refuse well before that.
+ */
+export const MAX_DEPTH = 200;
+
 /** Parses every document, keeping node ranges; never throws for bad input. */
 export function parseDocuments(
   text: string,
   lines: LineIndex,
-  tokens: Iterable<CST.Token> = new Parser().parse(text),
+  tokens: readonly CST.Token[] = [...new Parser().parse(text)],
 ): Parsed {
+  const tooDeep = firstTooDeep(tokens);
+  if (tooDeep !== undefined) {
+    const message = `collections nested deeper than ${MAX_DEPTH} levels`;
+    return { ok: false, ...lines.position(tooDeep), message };
+  }
   // yaml's own unique-key check compares each key with every earlier one; a
   // Set per map keeps a 10,000-key file linear.
   const documents = [...new Composer({ uniqueKeys: false }).compose(tokens, true, text.length)];
@@ -84,6 +97,24 @@ function firstDuplicateKey(document: Document.Parsed): Node | undefined {
       }
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return undefined;
+}
+
+/** Offset of the first collection nested deeper than {@link MAX_DEPTH}, walking the CST without recursion. */
+function firstTooDeep(tokens: readonly CST.Token[]): number | undefined {
+  const stack: [CST.Token, number][] = tokens.map((token) => [token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === 'document') {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (CST.isCollection(token)) {
+      if (depth === MAX_DEPTH) return token.offset;
+      for (const item of token.items) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
     }
   }
   return undefined;
