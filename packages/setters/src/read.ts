@@ -1,4 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+
+// The walk hands over real paths, so the last component is never a symlink:
+// if one appears there now, the tree changed under us and following it could
+// read outside the root. O_NONBLOCK keeps a file swapped for a FIFO from
+// blocking the thread in open(). (Both are 0 where the platform lacks them.)
+const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Reads whole files into one reusable buffer. Synchronous on purpose: a GitOps
@@ -14,9 +20,12 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export class FileReader {
   #buffer = Buffer.allocUnsafe(64 * 1024);
 
-  /** The file's bytes; a view into the shared buffer, valid until the next `read`. */
+  /**
+   * The file's bytes; a view into the shared buffer, valid until the next `read`.
+   * Throws Node's error, `ELOOP` when `path` is now a symlink.
+   */
   read(path: string): Buffer {
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, FLAGS);
     try {
       let length = 0;
       for (;;) {

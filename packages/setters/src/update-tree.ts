@@ -7,7 +7,7 @@ import type { FileChange, Policies, Problem, TreeUpdate, UpdateTreeOptions } fro
 import { updateText } from './update-text.js';
 import { bytePosition, firstInvalidUtf8 } from './utf8.js';
 import { type Candidate, isInside, Selection, throwIfAborted, walkCandidates } from './walk.js';
-import { writeFileAtomic } from './write.js';
+import { replaceFile } from './write.js';
 
 // The cheap test DESIGN allows: a file without these bytes has no marker, so it
 // is never decoded or parsed. Searching the raw Buffer avoids a UTF-8 decode.
@@ -15,6 +15,27 @@ const NEEDLE = Buffer.from('"$imagepolicy"');
 
 // Longest stretch of synchronous reading before yielding to the event loop.
 const SLICE_MS = 10;
+
+/**
+ * What `updateTree` takes from its surroundings besides the file system it
+ * walks. Internal: tests replace it to drive slicing and write failures
+ * deterministically, without timing.
+ */
+export interface TreeRuntime {
+  /** A monotonic clock in milliseconds. */
+  now(): number;
+  /** Hands the event loop back; resolves on a later turn. */
+  yieldToLoop(): Promise<void>;
+  /** Atomically replaces a file (an absolute real path) with new text. */
+  replaceFile(target: string, text: string): Promise<void>;
+}
+
+/** The real surroundings. Internal; exported for tests. */
+export const RUNTIME: TreeRuntime = {
+  now: () => performance.now(),
+  yieldToLoop: () => setImmediate(),
+  replaceFile,
+};
 
 /**
  * Sets every marked value under `root/path` to what its policy selects. Only
@@ -28,10 +49,20 @@ const SLICE_MS = 10;
  * @example
  * const { files, problems } = await updateTree('./clusters', policies, { path: 'prod', dryRun: true });
  */
-export async function updateTree(
+export function updateTree(
   root: string,
   policies: Policies,
   options: UpdateTreeOptions = {},
+): Promise<TreeUpdate> {
+  return updateTreeWith(RUNTIME, root, policies, options);
+}
+
+/** {@link updateTree} with its surroundings passed in. Internal; for tests. */
+export async function updateTreeWith(
+  runtime: TreeRuntime,
+  root: string,
+  policies: Policies,
+  options: UpdateTreeOptions,
 ): Promise<TreeUpdate> {
   const { signal, dryRun = false } = options;
   if (typeof root !== 'string' || root === '') {
@@ -54,14 +85,23 @@ export async function updateTree(
   const files: FileChange[] = [];
   const problems: Problem[] = [];
   const reader = new FileReader();
-  let sliceStart = performance.now();
+  let sliceStart = runtime.now();
   for await (const candidate of walkCandidates(realRoot, start, selection, problems, signal)) {
-    await updateFile(candidate, reader, policies, dryRun, files, problems);
+    // The signal can only have fired during an await (a symlink lookup, a
+    // write, a yield); checking per file costs one property read.
+    throwIfAborted(signal);
+    const update = updateFile(candidate, reader, policies, problems);
+    if (update !== undefined) {
+      if (dryRun) files.push(update);
+      else {
+        await write(runtime, candidate, update, files.length);
+        files.push({ path: update.path, changes: update.changes });
+      }
+    }
     // Reads are synchronous (see FileReader); hand the event loop back regularly.
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await setImmediate();
-      throwIfAborted(signal);
-      sliceStart = performance.now();
+    if (runtime.now() - sliceStart >= SLICE_MS) {
+      await runtime.yieldToLoop();
+      sliceStart = runtime.now();
     }
   }
   files.sort((a, b) => compare(a.path, b.path));
@@ -69,23 +109,24 @@ export async function updateTree(
   return { files, problems };
 }
 
-async function updateFile(
+/** Reads and patches one file; returns its change with both texts, or nothing to write. */
+function updateFile(
   file: Candidate,
   reader: FileReader,
   policies: Policies,
-  dryRun: boolean,
-  files: FileChange[],
   problems: Problem[],
-): Promise<void> {
+): Required<FileChange> | undefined {
   let bytes: Buffer;
   try {
     bytes = reader.read(file.real);
   } catch (error) {
     // Deleted between the walk and the read: nothing left to update.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new SettersError('IO', `reading "${file.path}" failed`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SettersError('IO', `reading "${file.path}" failed: ${errorText(error)}`, {
+      cause: error,
+    });
   }
-  if (bytes.indexOf(NEEDLE) === -1) return;
+  if (bytes.indexOf(NEEDLE) === -1) return undefined;
   const invalid = firstInvalidUtf8(bytes);
   if (invalid !== -1) {
     const { line, column } = bytePosition(bytes, invalid);
@@ -96,23 +137,39 @@ async function updateFile(
       kind: 'parse-error',
       message: `${file.path}:${line}:${column}: not valid UTF-8 at byte ${invalid}, left untouched`,
     });
-    return;
+    return undefined;
   }
   const text = bytes.toString('utf8');
   const result = updateText(text, policies, { path: file.path });
   problems.push(...result.problems);
-  if (result.changes.length === 0) return;
-  if (dryRun) {
-    files.push({ path: file.path, changes: result.changes, oldText: text, newText: result.text });
-    return;
-  }
+  if (result.changes.length === 0) return undefined;
+  return { path: file.path, changes: result.changes, oldText: text, newText: result.text };
+}
+
+async function write(
+  runtime: TreeRuntime,
+  file: Candidate,
+  update: Required<FileChange>,
+  written: number,
+): Promise<void> {
   try {
-    const { mode } = await stat(file.real);
-    await writeFileAtomic(file.real, result.text, mode);
+    await runtime.replaceFile(file.real, update.newText);
   } catch (error) {
-    throw new SettersError('IO', `writing "${file.path}" failed`, { cause: error });
+    // Earlier files are complete (each write is atomic) and stay written; a
+    // second run after the cause is fixed finishes the job.
+    const earlier = written === 1 ? '1 file' : `${written} files`;
+    throw new SettersError(
+      'IO',
+      `writing "${file.path}" failed (${earlier} written before it stay written; this one is unchanged): ${errorText(error)}`,
+      { cause: error },
+    );
   }
-  files.push({ path: file.path, changes: result.changes });
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? code : error.message;
 }
 
 async function realDirectory(path: string, shown: string): Promise<string> {

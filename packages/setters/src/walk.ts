@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { SettersError } from './errors.js';
 import type { Problem } from './types.js';
+import { TEMP_SUFFIX } from './write.js';
 
 /** A file the walker selected: where it is reported, and where its bytes really are. */
 export interface Candidate {
@@ -23,9 +24,12 @@ export class Selection {
     this.#exclude = exclude.map((glob) => new Minimatch(glob, { dot: true }));
   }
 
-  /** Whether the file at `path` (relative, `/`-separated) with base name `name` is taken. */
+  /**
+   * Whether the file at `path` (relative, `/`-separated) with base name `name` is
+   * taken. A temp file left by an interrupted write never is, whatever `include` says.
+   */
   takesFile(path: string, name: string): boolean {
-    if (this.#exclude.some((m) => m.match(path))) return false;
+    if (name.endsWith(TEMP_SUFFIX) || this.#exclude.some((m) => m.match(path))) return false;
     return (
       name.endsWith('.yaml') ||
       name.endsWith('.yml') ||

@@ -1,23 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, lstat, open, realpath, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Suffix of the temp files {@link replaceFile} creates; the walk never selects them. */
+export const TEMP_SUFFIX = '.tagsmith-tmp';
 
 /**
- * Replaces `target` with `text` so readers see the old file or the new one,
- * never a torn one: write a temp file beside it (same file system, so rename
- * is atomic), fsync it, rename it over, then fsync the directory so the rename
- * itself survives a crash. The temp name ends in `.tagsmith-tmp`, which no
- * walker selects.
+ * Replaces the regular file at `target` (an absolute real path) with `text` so
+ * readers see the old file or the new one, never a torn one: write a temp file
+ * beside it (same file system, so the rename is atomic), give it the old mode
+ * and, where allowed, the old owner, fsync it, rename it over, then fsync the
+ * directory so the rename itself survives a crash.
+ *
+ * Nothing here follows a symlink at the last step: `lstat` refuses a target
+ * that has become a symlink, the temp file is created exclusively (`wx`), and
+ * `rename` replaces a directory entry. The directory is re-resolved right
+ * before writing and must still be where the walk found it.
  */
-export async function writeFileAtomic(target: string, text: string, mode: number): Promise<void> {
+export async function replaceFile(target: string, text: string): Promise<void> {
   const directory = dirname(target);
-  const temp = join(directory, `.${basename(target)}.${randomUUID()}.tagsmith-tmp`);
-  const permissions = mode & 0o7777;
+  const before = await lstat(target);
+  if (!before.isFile()) throw new Error('it is no longer a regular file');
+  if ((await realpath(directory)) !== directory) {
+    throw new Error(`its directory moved or became a symlink since the walk`);
+  }
+  // Fixed length, whatever the target's name: a name near the 255-byte limit
+  // must not make the temp name too long.
+  const temp = join(directory, `.${randomUUID()}${TEMP_SUFFIX}`);
+  const permissions = before.mode & 0o7777;
   try {
     const handle = await open(temp, 'wx', permissions);
     try {
       await handle.writeFile(text, 'utf8');
-      // open() applied the umask; the file must keep exactly the old mode.
+      await keepOwner(handle, before.uid, before.gid);
+      // open() applied the umask, and chown clears set-id bits: set the mode last.
       await handle.chmod(permissions);
       await handle.sync();
     } finally {
@@ -29,6 +45,15 @@ export async function writeFileAtomic(target: string, text: string, mode: number
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/** Gives the new file the old owner when that differs; only root may, so a refusal is fine. */
+async function keepOwner(handle: FileHandle, uid: number, gid: number): Promise<void> {
+  const stats = await handle.stat();
+  if (stats.uid === uid && stats.gid === gid) return;
+  await handle.chown(uid, gid).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPERM') throw error;
+  });
 }
 
 async function syncDirectory(directory: string): Promise<void> {

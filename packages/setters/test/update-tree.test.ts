@@ -1,8 +1,21 @@
-import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Policies } from '../src/index.js';
 import { SettersError, updateTree } from '../src/index.js';
+import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/update-tree.js';
+import { replaceFile } from '../src/write.js';
 import { marker, policies, readTree, tempDir } from './helpers.js';
 
 const APP = marker('flux-system:app');
@@ -27,6 +40,33 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Sett
   expect(error).toBeInstanceOf(SettersError);
   expect((error as SettersError).code).toBe(code);
   return error as SettersError;
+}
+
+/** A runtime whose clock ends the slice after every file; `onYield` runs in each break. */
+function everyFile(
+  overrides: Partial<TreeRuntime> & { onYield?: () => Promise<void> },
+): TreeRuntime {
+  let clock = 0;
+  const { onYield, ...rest } = overrides;
+  return {
+    now: () => (clock += 100),
+    yieldToLoop: async () => {
+      await setImmediate();
+      await onYield?.();
+    },
+    replaceFile,
+    ...rest,
+  };
+}
+
+/** A runtime whose slice never ends: no yields besides the real awaits. */
+function noYield(overrides: Partial<TreeRuntime>): TreeRuntime {
+  return {
+    now: () => 0,
+    yieldToLoop: () => Promise.reject(new Error('must not yield')),
+    replaceFile,
+    ...overrides,
+  };
 }
 
 describe('which files', () => {
@@ -143,6 +183,33 @@ describe('path and symlink safety', () => {
     expect(link.find((e) => e.name === 'b.yaml')?.isSymbolicLink()).toBe(true);
   });
 
+  it('writes a symlinked file through to its target inside the root, keeping the link', async () => {
+    const root = await tree({ 'data/target.txt': MARKED });
+    await symlink('data/target.txt', join(root, 'link.yaml'));
+    const result = await updateTree(root, policies);
+    expect(result.files.map((f) => f.path)).toEqual(['link.yaml']);
+    expect(await readFile(join(root, 'data/target.txt'), 'utf8')).toBe(PATCHED);
+    expect((await lstat(join(root, 'link.yaml'))).isSymbolicLink()).toBe(true);
+    expect((await readdir(join(root, 'data'))).sort()).toEqual(['target.txt']);
+  });
+
+  it('never reads through a file swapped for a symlink after the walk saw it', async () => {
+    const outside = await tree({ 'secret.yaml': MARKED });
+    const root = await tree({ 'a.yaml': MARKED, 'b.yaml': MARKED });
+    const runtime = everyFile({
+      // Between a.yaml and b.yaml: b.yaml becomes a link out of the root.
+      async onYield() {
+        await rm(join(root, 'b.yaml'));
+        await symlink(join(outside, 'secret.yaml'), join(root, 'b.yaml'));
+      },
+    });
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    expect(error.message).toContain('"b.yaml"');
+    expect((error.cause as NodeJS.ErrnoException).code).toBe('ELOOP');
+    expect(await readFile(join(outside, 'secret.yaml'), 'utf8')).toBe(MARKED);
+    expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
+  });
+
   it('skips dangling symlinks silently', async () => {
     const root = await tree({ 'a.yaml': MARKED });
     await symlink('missing.yaml', join(root, 'dangling.yaml'));
@@ -192,15 +259,61 @@ describe('writing', () => {
   });
 
   it('leaves a file with a parse error untouched and reports where', async () => {
-    const text = `a: 1\nimage: x ${APP}\nb: [\n`;
+    const text = `a: 1\nimage: x ${APP}\nb: c: d\n`;
     const root = await tree({ 'bad.yaml': text, 'good.yaml': MARKED });
     const result = await updateTree(root, policies);
     expect(result.problems).toEqual([
-      expect.objectContaining({ path: 'bad.yaml', kind: 'parse-error', line: expect.any(Number) }),
+      expect.objectContaining({ path: 'bad.yaml', kind: 'parse-error', line: 3, column: 4 }),
     ]);
-    expect(result.problems[0]!.line).toBeGreaterThan(0);
+    expect(result.problems[0]!.message).toMatch(/^bad\.yaml:3:4: not valid YAML/);
     expect(await readFile(join(root, 'bad.yaml'), 'utf8')).toBe(text);
     expect(result.files.map((f) => f.path)).toEqual(['good.yaml']);
+  });
+
+  it('leaves a file whose patch cannot be proven untouched, and updates the others', async () => {
+    const text = `replicas: !!int 3 ${marker('flux-system:app:tag')}\n`;
+    const root = await tree({ 'int.yaml': text, 'ok.yaml': MARKED });
+    const before = await stat(join(root, 'int.yaml'));
+    const result = await updateTree(root, policies);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ path: 'int.yaml', kind: 'verify-failed', line: 1, column: 17 }),
+    ]);
+    expect(result.files.map((f) => f.path)).toEqual(['ok.yaml']);
+    expect((await stat(join(root, 'int.yaml'))).ino).toBe(before.ino);
+    expect(await readFile(join(root, 'int.yaml'), 'utf8')).toBe(text);
+  });
+
+  it('keeps a BOM and CRLF byte for byte', async () => {
+    const root = await tree({ 'win.yaml': `\ufeffa: 1\r\n${MARKED.replace('\n', '\r\n')}` });
+    await updateTree(root, policies);
+    expect(await readFile(join(root, 'win.yaml'))).toEqual(
+      Buffer.from(`\ufeffa: 1\r\n${PATCHED.replace('\n', '\r\n')}`),
+    );
+  });
+
+  it('never selects a temp file left by an interrupted write, even when include matches it', async () => {
+    const root = await tree({ 'a.yaml': MARKED, '.0f1e.tagsmith-tmp': MARKED });
+    const result = await updateTree(root, policies, { include: ['**'] });
+    expect(result.files.map((f) => f.path)).toEqual(['a.yaml']);
+    expect(await readFile(join(root, '.0f1e.tagsmith-tmp'), 'utf8')).toBe(MARKED);
+  });
+
+  it('stops at a failed write: earlier files stay written, this and later ones untouched', async () => {
+    const root = await tree({ 'a.yaml': MARKED, 'b.yaml': MARKED, 'c.yaml': MARKED });
+    const cause = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    const runtime = everyFile({
+      // A full disk cannot be caused for real here; the rest is the real write.
+      replaceFile: (target, text) =>
+        target.endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
+    });
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    expect(error.cause).toBe(cause);
+    expect(error.message).toBe(
+      'writing "b.yaml" failed (1 file written before it stay written; this one is unchanged): ENOSPC',
+    );
+    expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(join(root, 'b.yaml'), 'utf8')).toBe(MARKED);
+    expect(await readFile(join(root, 'c.yaml'), 'utf8')).toBe(MARKED);
   });
 
   it('leaves invalid UTF-8 untouched and reports the byte', async () => {
@@ -228,6 +341,110 @@ describe('misuse and I/O', () => {
     );
     expect(error.cause).toBe(reason);
     expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(MARKED);
+  });
+
+  it('honours an abort between slices before touching another file', async () => {
+    const root = await tree({ 'a.yaml': MARKED, 'b.yaml': MARKED, 'c.yaml': MARKED });
+    const controller = new AbortController();
+    let yields = 0;
+    const runtime = everyFile({
+      async onYield() {
+        if (++yields === 2) controller.abort(new Error('deploy window closed'));
+      },
+    });
+    const error = await expectCode(
+      updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      'ABORTED',
+    );
+    expect((error.cause as Error).message).toBe('deploy window closed');
+    expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(join(root, 'b.yaml'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(join(root, 'c.yaml'), 'utf8')).toBe(MARKED);
+  });
+
+  it('honours an abort that fires while a file is being written', async () => {
+    const root = await tree({ 'a.yaml': MARKED, 'b.yaml': MARKED });
+    const controller = new AbortController();
+    const runtime = noYield({
+      async replaceFile(target, text) {
+        await replaceFile(target, text);
+        controller.abort();
+      },
+    });
+    await expectCode(
+      updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      'ABORTED',
+    );
+    expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(join(root, 'b.yaml'), 'utf8')).toBe(MARKED);
+  });
+
+  it('yields to the event loop once the slice clock runs out, and not before', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`f${String(i).padStart(2, '0')}.yaml`, 'a: 1\n']),
+    );
+    const root = await tree(files);
+    // A clock that advances 4 ms per reading: a 10 ms slice ends after every third file.
+    let clock = 0;
+    let yields = 0;
+    await updateTreeWith(
+      {
+        now: () => (clock += 4),
+        yieldToLoop: async () => {
+          yields++;
+        },
+        replaceFile,
+      },
+      root,
+      policies,
+      { dryRun: true },
+    );
+    expect(yields).toBe(10);
+    const never = noYield({});
+    await updateTreeWith(never, root, policies, { dryRun: true });
+  });
+
+  it('lets timers and I/O run between slices (a real event-loop turn, not a microtask)', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, '0')}.yaml`, 'a: 1\n']),
+    );
+    const root = await tree(files);
+    /** Event-loop turns seen by a setImmediate spinner at each yield of the walk. */
+    const turnsAtYields = async (yieldToLoop: () => Promise<void>) => {
+      let turns = 0;
+      let running = true;
+      const spin = (async () => {
+        while (running) {
+          await setImmediate();
+          turns++;
+        }
+      })();
+      const seen: number[] = [];
+      let clock = 0;
+      await updateTreeWith(
+        {
+          ...RUNTIME,
+          now: () => (clock += 100),
+          yieldToLoop: () => {
+            seen.push(turns);
+            return yieldToLoop();
+          },
+        },
+        root,
+        policies,
+        { dryRun: true },
+      );
+      running = false;
+      await spin;
+      return seen;
+    };
+    const real = await turnsAtYields(RUNTIME.yieldToLoop);
+    expect(real).toHaveLength(20);
+    // Every yield let the spinner take at least one turn since the one before.
+    for (let i = 1; i < real.length; i++) expect(real[i]).toBeGreaterThan(real[i - 1]!);
+    // The check has teeth: a microtask "yield" starves the spinner.
+    const starved = await turnsAtYields(() => Promise.resolve());
+    expect(new Set(starved).size).toBe(1);
   });
 
   it('rejects with IO for a missing root and INVALID_ARGUMENT for arguments of the wrong type', async () => {
