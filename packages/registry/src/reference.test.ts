@@ -87,5 +87,17 @@ describe('toReference', () => {
     expect(() => toReference({ registry: 'ghcr.io', repository: 'UPPER' })).toThrow(
       /repository path component "UPPER"/,
     );
+    expect(String(toReference({ registry: 'index.docker.io', repository: 'library/a' }))).toBe(
+      'docker.io/library/a',
+    );
+  });
+
+  it('refuses a registry that a string reference would read as a Docker Hub namespace', () => {
+    expect(() => toReference({ registry: 'myregistry', repository: 'app' })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_REFERENCE',
+        message: expect.stringContaining('registry "myregistry" is not a host name'),
+      }),
+    );
   });
 });

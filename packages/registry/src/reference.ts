@@ -103,7 +103,18 @@ export function toReference(reference: string | ImageReference): ImageReference 
   if (reference instanceof ParsedReference) return reference;
   const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
   const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
-  return parseReference(`${reference.registry}/${reference.repository}${tag}${digest}`);
+  const text = `${reference.registry}/${reference.repository}${tag}${digest}`;
+  const parsed = parseReference(text);
+  // `{ registry: 'myregistry' }` would otherwise quietly become a Docker Hub repository.
+  const registry = reference.registry === 'index.docker.io' ? DOCKER_HUB : reference.registry;
+  if (parsed.registry !== registry) {
+    throw invalid(
+      text,
+      reference.registry,
+      `registry "${reference.registry}" is not a host name with "." or ":", nor localhost`,
+    );
+  }
+  return parsed;
 }
 
 function checkDomain(ref: string, domain: string): void {

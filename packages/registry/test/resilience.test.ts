@@ -183,3 +183,30 @@ describe('timeouts and aborts', () => {
     });
   });
 });
+
+describe('redirects and options', () => {
+  it('follows at most 10 redirects, then fails with TOO_MANY_REDIRECTS', async () => {
+    let hops = 0;
+    const { host } = await server((request, response) => {
+      hops++;
+      response.writeHead(302, { location: `${request.url}x` }).end();
+    });
+    const error = await failure(new RegistryClient().listTags(`${host}/app`));
+    expect(error.code).toBe('TOO_MANY_REDIRECTS');
+    expect(error.status).toBe(302);
+    expect(error.message).toMatch(/\/tags\/list\?n=1000x{10}: 302 Found — more than 10 redirects$/);
+    expect(hops).toBe(11);
+  });
+
+  it.each([
+    [{ pageSize: 0 }, 'pageSize must be a positive integer, got 0'],
+    [{ maxPages: 1.5 }, 'maxPages must be a positive integer, got 1.5'],
+    [{ timeoutMs: -1 }, 'timeoutMs must be a positive integer, got -1'],
+    [{ retry: { attempts: 0 } }, 'retry.attempts must be a positive integer, got 0'],
+    [{ retry: { maxDelayMs: Number.NaN } }, 'retry.maxDelayMs must be a number ≥ 0, got NaN'],
+  ])('rejects %j with INVALID_OPTIONS', (options, message) => {
+    expect(() => new RegistryClient(options)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message }),
+    );
+  });
+});
