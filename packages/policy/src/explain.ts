@@ -1,31 +1,84 @@
-// Shared pieces of Policy.explain: the entries every strategy produces the same
-// way, and the one-line summary.
-import type { CompiledFilter } from './filter.js';
+// Policy.explain, shared by every strategy: filter each tag once, run the
+// strategy's own `select` over the kept values (so explain and select cannot
+// disagree), then let the strategy describe each kept tag.
+import { PolicyError } from './errors.js';
+import type { CompiledFilter, TagValueSource } from './filter.js';
 import type { Explanation, TagExplanation, TagOutcome } from './types.js';
 
-/** A tag with the value its policy compares, or undefined when the filter dropped it. */
+/** The selected tag and the value it was compared by. */
 export interface Candidate {
-  tag: string;
-  value: string | undefined;
+  readonly tag: string;
+  readonly value: string;
 }
 
-/** Applies the filter to every tag once, keeping input order. */
-export function candidates(
+/** A strategy's `select`; `values` is undefined when tags are compared whole. */
+export type Select = (
+  tags: Iterable<string>,
+  values: TagValueSource | undefined,
+) => string | undefined;
+
+/** Describes a tag the filter kept; `selected` is undefined when nothing won. */
+export type Describe = (
+  tag: string,
+  value: string,
+  selected: Candidate | undefined,
+) => TagExplanation;
+
+/**
+ * Explains a selection. `select` may throw `PolicyError` (the numerical
+ * policy's `INVALID_NUMBER`); explain reports it as `error` instead.
+ */
+export function explainSelection(
   tags: Iterable<string>,
   filter: CompiledFilter | undefined,
-): Candidate[] {
-  const out: Candidate[] = [];
-  for (const tag of tags) out.push({ tag, value: filter === undefined ? tag : filter.apply(tag) });
-  return out;
+  select: Select,
+  describe: Describe,
+): Explanation {
+  const inputs: string[] = [];
+  // Tag -> compared value, filtered-out tags absent. The filter (an RE2 match,
+  // the costly part) runs once per distinct tag; select reads the map.
+  const values = new Map<string, string>();
+  const dropped = new Set<string>();
+  for (const tag of tags) {
+    inputs.push(tag);
+    if (values.has(tag) || dropped.has(tag)) continue;
+    const value = filter === undefined ? tag : filter.apply(tag);
+    if (value === undefined) dropped.add(tag);
+    else values.set(tag, value);
+  }
+  let selected: Candidate | undefined;
+  let error: PolicyError | undefined;
+  try {
+    const lookup = filter === undefined ? undefined : { apply: (tag: string) => values.get(tag) };
+    const tag = select(values.keys(), lookup);
+    if (tag !== undefined) selected = { tag, value: values.get(tag) as string };
+  } catch (thrown) {
+    if (!(thrown instanceof PolicyError)) throw thrown;
+    error = thrown;
+  }
+  const entries = inputs.map((tag): TagExplanation => {
+    const value = values.get(tag);
+    if (value !== undefined) return describe(tag, value, selected);
+    return {
+      tag,
+      outcome: 'filtered',
+      reason: `does not match filterTags.pattern "${filter?.pattern}"`,
+    };
+  });
+  return explanation(selected?.tag, entries, error);
 }
 
-/** The entry of a tag that `filterTags.pattern` dropped. */
-export function filteredEntry(tag: string, filter: CompiledFilter): TagExplanation {
-  return {
-    tag,
-    outcome: 'filtered',
-    reason: `does not match filterTags.pattern "${filter.pattern}"`,
-  };
+/** The entry of a candidate that lost to `by`; `tie` when only the tie-break beat it. */
+export function beatenEntry(
+  tag: string,
+  value: string,
+  by: string,
+  tie: boolean,
+  noun: string,
+  lost: string,
+): TagExplanation {
+  const reason = tie ? `same ${noun} as "${by}"; ties go to the greatest tag in byte order` : lost;
+  return { tag, outcome: 'beaten', value, by, reason };
 }
 
 /** Describes the compared value when it differs from the tag. */
@@ -43,11 +96,11 @@ const OUTCOME_WORDS: Record<TagOutcome, string> = {
   blocked: 'blocked',
 };
 
-/** Assembles an Explanation with a summary counting each outcome. */
-export function explanation(
+// Assembles an Explanation with a summary counting each outcome.
+function explanation(
   selected: string | undefined,
   tags: TagExplanation[],
-  error?: Explanation['error'],
+  error: PolicyError | undefined,
 ): Explanation {
   const counts = new Map<TagOutcome, number>();
   for (const entry of tags) counts.set(entry.outcome, (counts.get(entry.outcome) ?? 0) + 1);

@@ -95,8 +95,13 @@ function parseTemplate(template: string, groupCount: number, names: Record<strin
   return pieces;
 }
 
+/** What a selector needs of a filter: the value to compare for `tag`, or undefined to drop it. */
+export interface TagValueSource {
+  apply(tag: string): string | undefined;
+}
+
 /** A compiled `filterTags`: maps a tag to the value the policy compares, or undefined. */
-export class CompiledFilter {
+export class CompiledFilter implements TagValueSource {
   readonly pattern: string;
   private readonly re: RE2JS;
   private readonly template: readonly TemplatePiece[] | undefined;

@@ -2,8 +2,8 @@
 // while scanning; ties go to the greatest original tag in byte order.
 import { compareBytes } from './byte-order.js';
 import { PolicyError } from './errors.js';
-import { candidates, explanation, filteredEntry, valueNote } from './explain.js';
-import type { CompiledFilter } from './filter.js';
+import { beatenEntry, type Candidate, explainSelection, valueNote } from './explain.js';
+import type { CompiledFilter, TagValueSource } from './filter.js';
 import { GoFloat, parseGoFloat } from './go-float.js';
 import type { Explanation, TagExplanation } from './types.js';
 
@@ -11,7 +11,7 @@ import type { Explanation, TagExplanation } from './types.js';
 export class AlphabeticalSelector {
   constructor(readonly descending: boolean) {}
 
-  select(tags: Iterable<string>, filter: CompiledFilter | undefined): string | undefined {
+  select(tags: Iterable<string>, filter: TagValueSource | undefined): string | undefined {
     const sign = this.descending ? -1 : 1;
     let bestTag: string | undefined;
     let best = '';
@@ -32,26 +32,21 @@ export class AlphabeticalSelector {
   }
 
   explain(tags: Iterable<string>, filter: CompiledFilter | undefined): Explanation {
-    const list = candidates(tags, filter);
-    const selected = this.select(
-      list.map((c) => c.tag),
-      filter,
-    );
-    const winnerValue = list.find((c) => c.tag === selected)?.value;
     const direction = this.descending ? 'smallest' : 'greatest';
-    const entries = list.map(({ tag, value }): TagExplanation => {
-      if (value === undefined) return filteredEntry(tag, filter as CompiledFilter);
-      if (tag === selected) {
-        return { tag, outcome: 'selected', value, reason: `${direction} value in byte order` };
-      }
-      const by = selected as string;
-      const reason =
-        value === winnerValue
-          ? `same value as "${by}"; ties go to the greatest tag in byte order`
-          : `${valueNote(tag, value)} is not the ${direction} value in byte order`;
-      return { tag, outcome: 'beaten', value, by, reason };
-    });
-    return explanation(selected, entries);
+    return explainSelection(
+      tags,
+      filter,
+      (kept, values) => this.select(kept, values),
+      (tag, value, selected): TagExplanation => {
+        // Every kept tag is a candidate, so there is a winner.
+        const by = selected as Candidate;
+        if (tag === by.tag) {
+          return { tag, outcome: 'selected', value, reason: `${direction} value in byte order` };
+        }
+        const lost = `${valueNote(tag, value)} is not the ${direction} value in byte order`;
+        return beatenEntry(tag, value, by.tag, value === by.value, 'value', lost);
+      },
+    );
   }
 }
 
@@ -81,7 +76,7 @@ function compareNumbers(a: number, b: number, descending: boolean): number {
 export class NumericalSelector {
   constructor(readonly descending: boolean) {}
 
-  select(tags: Iterable<string>, filter: CompiledFilter | undefined): string | undefined {
+  select(tags: Iterable<string>, filter: TagValueSource | undefined): string | undefined {
     const descending = this.descending;
     const number = new GoFloat();
     let bestTag: string | undefined;
@@ -105,50 +100,38 @@ export class NumericalSelector {
   }
 
   explain(tags: Iterable<string>, filter: CompiledFilter | undefined): Explanation {
-    const list = candidates(tags, filter);
-    const number = new GoFloat();
-    let error: PolicyError | undefined;
-    const bad = new Set<string>();
-    for (const { tag, value } of list) {
-      if (value === undefined) continue;
-      if (parseGoFloat(value, number).status !== 'ok') {
-        bad.add(tag);
-        error ??= numberError(tag, value, number.status);
-      }
-    }
-    const selected =
-      error === undefined
-        ? this.select(
-            list.map((c) => c.tag),
-            filter,
-          )
-        : undefined;
-    const winnerValue = list.find((c) => c.tag === selected)?.value;
     const direction = this.descending ? 'smallest' : 'largest';
-    const entries = list.map(({ tag, value }): TagExplanation => {
-      if (value === undefined) return filteredEntry(tag, filter as CompiledFilter);
-      if (bad.has(tag)) {
-        return {
-          tag,
-          outcome: 'unparseable',
-          value,
-          reason: `${valueNote(tag, value)} is not a 64-bit float, which fails the whole selection`,
-        };
-      }
-      if (error !== undefined) {
-        return { tag, outcome: 'blocked', value, reason: 'a number, but another candidate is not' };
-      }
-      if (tag === selected)
-        return { tag, outcome: 'selected', value, reason: `${direction} number` };
-      const by = selected as string;
-      const same =
-        winnerValue !== undefined &&
-        parseGoFloat(value, number).value === parseGoFloat(winnerValue, new GoFloat()).value;
-      const reason = same
-        ? `same number as "${by}"; ties go to the greatest tag in byte order`
-        : `not the ${direction} number`;
-      return { tag, outcome: 'beaten', value, by, reason };
-    });
-    return explanation(selected, entries, error);
+    const number = new GoFloat();
+    let winner: number | undefined;
+    return explainSelection(
+      tags,
+      filter,
+      (kept, values) => this.select(kept, values),
+      (tag, value, selected): TagExplanation => {
+        if (parseGoFloat(value, number).status !== 'ok') {
+          return {
+            tag,
+            outcome: 'unparseable',
+            value,
+            reason: `${valueNote(tag, value)} is not a 64-bit float, which fails the whole selection`,
+          };
+        }
+        // Kept tags and no winner: select threw INVALID_NUMBER on another tag.
+        if (selected === undefined) {
+          return {
+            tag,
+            outcome: 'blocked',
+            value,
+            reason: 'a number, but another candidate is not',
+          };
+        }
+        if (tag === selected.tag) {
+          return { tag, outcome: 'selected', value, reason: `${direction} number` };
+        }
+        winner ??= parseGoFloat(selected.value, new GoFloat()).value;
+        const tie = compareNumbers(number.value, winner, this.descending) === 0;
+        return beatenEntry(tag, value, selected.tag, tie, 'number', `not the ${direction} number`);
+      },
+    );
   }
 }

@@ -1,14 +1,14 @@
 // compilePolicy: validates a Flux ImagePolicy `.spec` once and returns a Policy
 // whose select/explain run the chosen strategy over the (filtered) tags.
 import { PolicyError } from './errors.js';
-import { type CompiledFilter, compileFilter } from './filter.js';
+import { type CompiledFilter, compileFilter, type TagValueSource } from './filter.js';
 import { AlphabeticalSelector, NumericalSelector } from './ordered-policy.js';
 import { parseRange } from './range.js';
 import { SemverSelector } from './semver-policy.js';
 import type { Explanation, ImagePolicySpec, Policy, TagFilter } from './types.js';
 
 interface Selector {
-  select(tags: Iterable<string>, filter: CompiledFilter | undefined): string | undefined;
+  select(tags: Iterable<string>, filter: TagValueSource | undefined): string | undefined;
   explain(tags: Iterable<string>, filter: CompiledFilter | undefined): Explanation;
 }
 

@@ -9,7 +9,9 @@ import {
   comparePrerelease,
   compareVersions,
   exactPart,
+  isPrerelease,
   type Part,
+  type VersionFields,
 } from './version.js';
 
 const OP_EQUAL = 0; // "" and "="
@@ -35,14 +37,12 @@ const OPERATORS: ReadonlyArray<readonly [string, number]> = [
   ['^', OP_CARET],
 ];
 
-/** One comparator such as `>=1.2` with its version filled in (`1.2.0`). */
-interface Comparator {
+/**
+ * One comparator such as `>=1.2`: its version with wildcards and missing parts
+ * filled in as 0 (`1.2.0`), its prerelease as the whole of `text`.
+ */
+interface Comparator extends VersionFields {
   readonly op: number;
-  readonly major: Part;
-  readonly minor: Part;
-  readonly patch: Part;
-  /** Prerelease of the comparator version, '' when none. */
-  readonly pre: string;
   /** A wildcard or missing part somewhere (`1.x`, `1.2`, `*`). */
   readonly dirty: boolean;
   /** The minor part was a wildcard or missing (`1`, `1.x`). */
@@ -61,8 +61,6 @@ interface AndGroup {
 export class SemverRange {
   readonly text: string;
   readonly groups: readonly AndGroup[];
-  /** Some group admits prereleases, for explanations. */
-  readonly admitsPrereleases: boolean;
   /**
    * No version with a greater major satisfies the range (Infinity when
    * unbounded). Lets `select` drop most tags after reading one number.
@@ -72,25 +70,29 @@ export class SemverRange {
   constructor(text: string, groups: readonly AndGroup[]) {
     this.text = text;
     this.groups = groups;
-    this.admitsPrereleases = groups.some((group) => group.allowsPrerelease);
     this.majorCeiling = Math.max(...groups.map(groupCeiling));
   }
 
-  /** Whether the unpacked version satisfies the range. */
-  test(
-    major: Part,
-    minor: Part,
-    patch: Part,
-    v: string,
-    preStart: number,
-    preEnd: number,
-  ): boolean {
-    const prerelease = preEnd > preStart;
+  /** Whether `v` satisfies the range. */
+  test(v: VersionFields): boolean {
+    return this.holds(v, false);
+  }
+
+  /**
+   * Whether `v` would satisfy the range if every group admitted prereleases:
+   * tells explain() that a prerelease lost to the prerelease rule alone.
+   */
+  testIgnoringPrereleaseRule(v: VersionFields): boolean {
+    return this.holds(v, true);
+  }
+
+  private holds(v: VersionFields, anyPrerelease: boolean): boolean {
+    const prerelease = isPrerelease(v);
     for (const group of this.groups) {
-      if (prerelease && !group.allowsPrerelease) continue;
+      if (prerelease && !anyPrerelease && !group.allowsPrerelease) continue;
       let holds = true;
       for (const c of group.comparators) {
-        if (!check(c, major, minor, patch, v, preStart, preEnd)) {
+        if (!check(c, v)) {
           holds = false;
           break;
         }
@@ -108,18 +110,13 @@ function comparatorCeiling(c: Comparator, group: AndGroup): number {
   switch (c.op) {
     case OP_LESS:
       // `<5.0.0` admits 5.0.0-rc.1 only where the group admits prereleases.
-      return c.minor === 0 && c.patch === 0 && c.pre === '' && !group.allowsPrerelease
+      return c.minor === 0 && c.patch === 0 && !isPrerelease(c) && !group.allowsPrerelease
         ? major - 1
         : major;
     case OP_EQUAL:
     case OP_TILDE:
       // `~0.0.0`, `~*` and `*` admit everything (see `tilde`).
-      return (c.op === OP_TILDE || c.dirty) &&
-        c.major === 0 &&
-        c.minor === 0 &&
-        c.patch === 0 &&
-        !c.minorDirty &&
-        !c.patchDirty
+      return (c.op === OP_TILDE || c.dirty) && admitsEverythingAsTilde(c)
         ? Number.POSITIVE_INFINITY
         : major;
     case OP_LESS_EQUAL:
@@ -134,149 +131,76 @@ function groupCeiling(group: AndGroup): number {
   return Math.min(...group.comparators.map((c) => comparatorCeiling(c, group)));
 }
 
-function compareToComparator(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-): number {
-  return compareVersions(
-    major,
-    minor,
-    patch,
-    v,
-    ps,
-    pe,
-    c.major,
-    c.minor,
-    c.patch,
-    c.pre,
-    0,
-    c.pre.length,
-  );
+// `~0.0.0` and `~*` (hence `*` and `=*`) accept everything at or above 0.0.0.
+function admitsEverythingAsTilde(c: Comparator): boolean {
+  return c.major === 0 && c.minor === 0 && c.patch === 0 && !c.minorDirty && !c.patchDirty;
 }
 
-function tilde(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
-  if (compareToComparator(c, major, minor, patch, v, ps, pe) < 0) return false;
-  // `~0.0.0` and `~*` accept everything at or above 0.0.0.
-  if (c.major === 0 && c.minor === 0 && c.patch === 0 && !c.minorDirty && !c.patchDirty)
-    return true;
-  if (comparePart(major, c.major) !== 0) return false;
-  return c.minorDirty || comparePart(minor, c.minor) === 0;
+function tilde(c: Comparator, v: VersionFields): boolean {
+  if (compareVersions(v, c) < 0) return false;
+  if (admitsEverythingAsTilde(c)) return true;
+  if (comparePart(v.major, c.major) !== 0) return false;
+  return c.minorDirty || comparePart(v.minor, c.minor) === 0;
 }
 
-function caret(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
-  if (compareToComparator(c, major, minor, patch, v, ps, pe) < 0) return false;
-  if (c.major > 0 || c.minorDirty) return comparePart(major, c.major) === 0;
-  if (major > 0) return false;
-  if (c.minor > 0 || c.patchDirty) return comparePart(minor, c.minor) === 0;
-  if (minor > 0) return false;
-  return comparePart(patch, c.patch) === 0;
+function caret(c: Comparator, v: VersionFields): boolean {
+  if (compareVersions(v, c) < 0) return false;
+  if (c.major > 0 || c.minorDirty) return comparePart(v.major, c.major) === 0;
+  if (v.major > 0) return false;
+  if (c.minor > 0 || c.patchDirty) return comparePart(v.minor, c.minor) === 0;
+  if (v.minor > 0) return false;
+  return comparePart(v.patch, c.patch) === 0;
 }
 
-function notEqual(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
+function notEqual(c: Comparator, v: VersionFields): boolean {
   if (c.dirty) {
-    if (comparePart(major, c.major) !== 0) return true;
-    if (comparePart(minor, c.minor) !== 0 && !c.minorDirty) return true;
+    if (comparePart(v.major, c.major) !== 0) return true;
+    if (comparePart(v.minor, c.minor) !== 0 && !c.minorDirty) return true;
     if (c.minorDirty) return false;
-    if (comparePart(patch, c.patch) !== 0 && !c.patchDirty) return true;
+    if (comparePart(v.patch, c.patch) !== 0 && !c.patchDirty) return true;
     if (c.patchDirty) {
-      if (pe > ps || c.pre !== '')
-        return comparePrerelease(v, ps, pe, c.pre, 0, c.pre.length) !== 0;
+      if (isPrerelease(v) || isPrerelease(c)) return comparePrerelease(v, c) !== 0;
       return false;
     }
   }
-  return compareToComparator(c, major, minor, patch, v, ps, pe) !== 0;
+  return compareVersions(v, c) !== 0;
 }
 
-function greater(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
+function greater(c: Comparator, v: VersionFields): boolean {
   if (c.dirty) {
-    const d = comparePart(major, c.major);
+    const d = comparePart(v.major, c.major);
     if (d !== 0) return d > 0;
     if (c.minorDirty) return false;
-    if (c.patchDirty) return minor > c.minor;
+    if (c.patchDirty) return v.minor > c.minor;
   }
-  return compareToComparator(c, major, minor, patch, v, ps, pe) > 0;
+  return compareVersions(v, c) > 0;
 }
 
-function lessEqual(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
-  if (!c.dirty) return compareToComparator(c, major, minor, patch, v, ps, pe) <= 0;
-  const d = comparePart(major, c.major);
+function lessEqual(c: Comparator, v: VersionFields): boolean {
+  if (!c.dirty) return compareVersions(v, c) <= 0;
+  const d = comparePart(v.major, c.major);
   if (d > 0) return false;
-  return !(d === 0 && minor > c.minor && !c.minorDirty);
+  return !(d === 0 && v.minor > c.minor && !c.minorDirty);
 }
 
-function check(
-  c: Comparator,
-  major: Part,
-  minor: Part,
-  patch: Part,
-  v: string,
-  ps: number,
-  pe: number,
-) {
+function check(c: Comparator, v: VersionFields): boolean {
   switch (c.op) {
     case OP_EQUAL:
-      return c.dirty
-        ? tilde(c, major, minor, patch, v, ps, pe)
-        : compareToComparator(c, major, minor, patch, v, ps, pe) === 0;
+      return c.dirty ? tilde(c, v) : compareVersions(v, c) === 0;
     case OP_NOT_EQUAL:
-      return notEqual(c, major, minor, patch, v, ps, pe);
+      return notEqual(c, v);
     case OP_GREATER:
-      return greater(c, major, minor, patch, v, ps, pe);
+      return greater(c, v);
     case OP_LESS:
-      return compareToComparator(c, major, minor, patch, v, ps, pe) < 0;
+      return compareVersions(v, c) < 0;
     case OP_GREATER_EQUAL:
-      return compareToComparator(c, major, minor, patch, v, ps, pe) >= 0;
+      return compareVersions(v, c) >= 0;
     case OP_LESS_EQUAL:
-      return lessEqual(c, major, minor, patch, v, ps, pe);
+      return lessEqual(c, v);
     case OP_TILDE:
-      return tilde(c, major, minor, patch, v, ps, pe);
+      return tilde(c, v);
     default:
-      return caret(c, major, minor, patch, v, ps, pe);
+      return caret(c, v);
   }
 }
 
@@ -304,6 +228,29 @@ interface RawVersion {
   readonly parts: string[];
   readonly pre: string;
   readonly end: number;
+}
+
+/** Builds a comparator; `wildcard` names the first wildcard or missing part. */
+function comparator(
+  op: number,
+  major: Part,
+  minor: Part,
+  patch: Part,
+  pre: string,
+  wildcard: 'major' | 'minor' | 'patch' | undefined,
+): Comparator {
+  return {
+    op,
+    major,
+    minor,
+    patch,
+    text: pre,
+    preStart: 0,
+    preEnd: pre.length,
+    dirty: wildcard !== undefined,
+    minorDirty: wildcard === 'minor',
+    patchDirty: wildcard === 'patch',
+  };
 }
 
 class RangeParser {
@@ -401,41 +348,16 @@ class RangeParser {
       }
     }
     const [major = '', minor, patch] = raw.parts;
-    if (isWildcard(major)) {
-      return {
-        op,
-        major: 0,
-        minor: 0,
-        patch: 0,
-        pre: raw.pre,
-        dirty: true,
-        minorDirty: false,
-        patchDirty: false,
-      };
-    }
+    if (isWildcard(major)) return comparator(op, 0, 0, 0, raw.pre, 'major');
+    const exactMajor = this.number(major, at);
     if (minor === undefined || isWildcard(minor)) {
-      return {
-        op,
-        major: this.number(major, at),
-        minor: 0,
-        patch: 0,
-        pre: raw.pre,
-        dirty: true,
-        minorDirty: true,
-        patchDirty: false,
-      };
+      return comparator(op, exactMajor, 0, 0, raw.pre, 'minor');
     }
-    const dirtyPatch = patch === undefined || isWildcard(patch);
-    return {
-      op,
-      major: this.number(major, at),
-      minor: this.number(minor, at),
-      patch: dirtyPatch ? 0 : this.number(patch, at),
-      pre: raw.pre,
-      dirty: dirtyPatch,
-      minorDirty: false,
-      patchDirty: dirtyPatch,
-    };
+    const exactMinor = this.number(minor, at);
+    if (patch === undefined || isWildcard(patch)) {
+      return comparator(op, exactMajor, exactMinor, 0, raw.pre, 'patch');
+    }
+    return comparator(op, exactMajor, exactMinor, this.number(patch, at), raw.pre, undefined);
   }
 
   private expectVersion(): RawVersion {
@@ -497,7 +419,7 @@ class RangeParser {
     }
     return {
       comparators,
-      allowsPrerelease: comparators.some((c) => c.pre !== ''),
+      allowsPrerelease: comparators.some(isPrerelease),
     };
   }
 }

@@ -1,30 +1,46 @@
-// The semver strategy. `select` is the hot path: each tag is scanned in place,
-// compared with the current best before the (costlier) range check, and only
-// the winner's fields are kept — a tag that cannot win allocates nothing.
+// The semver strategy. `select` is the hot path: each tag is scanned into a
+// reused scratch version, compared with the current best before the (costlier)
+// range check, and a winner swaps scratch and best — a tag that cannot win
+// allocates nothing.
 import { compareBytes } from './byte-order.js';
-import { type Candidate, candidates, explanation, filteredEntry, valueNote } from './explain.js';
-import type { CompiledFilter } from './filter.js';
+import { beatenEntry, type Candidate, explainSelection, valueNote } from './explain.js';
+import type { CompiledFilter, TagValueSource } from './filter.js';
 import type { SemverRange } from './range.js';
 import type { Explanation, TagExplanation } from './types.js';
-import { compareVersions, exactCore, type Part, scanVersion, VersionScan } from './version.js';
+import { compareVersions, isPrerelease, scanVersion, Version } from './version.js';
 
 // Majors read by `leadingMajor` up to here are exact doubles.
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 export class SemverSelector {
+  // Scratch versions owned by the selector rather than allocated per call: V8
+  // keeps the map of a class's filled-in instances only while one is alive, and
+  // a major GC that finds none deoptimizes every function compiled against it.
+  private readonly scratch = [new Version(), new Version()] as const;
+  // The tags iterable is user code and could call select again mid-loop.
+  private selecting = false;
+
   constructor(readonly range: SemverRange) {}
 
-  select(tags: Iterable<string>, filter: CompiledFilter | undefined): string | undefined {
+  select(tags: Iterable<string>, filter: TagValueSource | undefined): string | undefined {
+    if (this.selecting) return this.run(tags, filter, new Version(), new Version());
+    this.selecting = true;
+    try {
+      return this.run(tags, filter, this.scratch[0], this.scratch[1]);
+    } finally {
+      this.selecting = false;
+    }
+  }
+
+  private run(
+    tags: Iterable<string>,
+    filter: TagValueSource | undefined,
+    scan: Version,
+    best: Version,
+  ): string | undefined {
     const range = this.range;
     const ceiling = range.majorCeiling;
-    const scan = new VersionScan();
     let bestTag: string | undefined;
-    let best = '';
-    let bestMajor: Part = 0;
-    let bestMinor: Part = 0;
-    let bestPatch: Part = 0;
-    let bestPreStart = 0;
-    let bestPreEnd = 0;
     for (const tag of tags) {
       let value: string | undefined = tag;
       if (filter !== undefined) {
@@ -32,76 +48,50 @@ export class SemverSelector {
         if (value === undefined) continue;
       }
       // Read the major first: most tags lose on it alone, before a full scan.
-      const major0 = leadingMajor(value);
-      if (major0 < 0) continue;
+      const major = leadingMajor(value);
+      if (major < 0) continue;
       if (
-        major0 <= MAX_EXACT &&
-        (major0 > ceiling || (bestTag !== undefined && major0 < bestMajor))
+        major <= MAX_EXACT &&
+        (major > ceiling || (bestTag !== undefined && major < best.major))
       ) {
         continue;
       }
       if (!scanVersion(value, scan)) continue;
-      let major: Part = scan.major;
-      let minor: Part = scan.minor;
-      let patch: Part = scan.patch;
-      if (scan.wide) {
-        const exact = exactCore(value, scan);
-        if (exact === undefined) continue;
-        [major, minor, patch] = exact;
-      }
-      const { preStart, preEnd } = scan;
       if (bestTag !== undefined) {
-        const order = compareVersions(
-          major,
-          minor,
-          patch,
-          value,
-          preStart,
-          preEnd,
-          bestMajor,
-          bestMinor,
-          bestPatch,
-          best,
-          bestPreStart,
-          bestPreEnd,
-        );
+        const order = compareVersions(scan, best);
         // Ties go to the greatest original tag, whatever the input order.
         if (order < 0 || (order === 0 && compareBytes(tag, bestTag) <= 0)) continue;
       }
-      if (!range.test(major, minor, patch, value, preStart, preEnd)) continue;
+      if (!range.test(scan)) continue;
       bestTag = tag;
-      best = value;
-      bestMajor = major;
-      bestMinor = minor;
-      bestPatch = patch;
-      bestPreStart = preStart;
-      bestPreEnd = preEnd;
+      const previous = best;
+      best = scan;
+      scan = previous;
     }
     return bestTag;
   }
 
   explain(tags: Iterable<string>, filter: CompiledFilter | undefined): Explanation {
-    const list = candidates(tags, filter);
-    const selected = this.select(
-      list.map((c) => c.tag),
+    let winner: Version | undefined;
+    return explainSelection(
+      tags,
       filter,
-    );
-    const winnerValue = list.find((c) => c.tag === selected)?.value;
-    const winner = winnerValue === undefined ? undefined : unpack(winnerValue);
-    return explanation(
-      selected,
-      list.map((c) => this.entry(c, filter, selected, winner)),
+      (kept, values) => this.select(kept, values),
+      (tag, value, selected) => {
+        if (selected !== undefined) winner ??= parseVersion(selected.value);
+        return this.entry(tag, value, selected, winner);
+      },
     );
   }
 
   private entry(
-    { tag, value }: Candidate,
-    filter: CompiledFilter | undefined,
-    selected: string | undefined,
-    winner: Unpacked | undefined,
+    tag: string,
+    value: string,
+    selected: Candidate | undefined,
+    winner: Version | undefined,
   ): TagExplanation {
-    if (value === undefined) return filteredEntry(tag, filter as CompiledFilter);
-    const version = unpack(value);
+    const range = this.range.text;
+    const version = parseVersion(value);
     if (version === undefined) {
       return {
         tag,
@@ -110,32 +100,29 @@ export class SemverSelector {
         reason: `${valueNote(tag, value)} is not MAJOR.MINOR.PATCH (optional lowercase v, -prerelease, +build)`,
       };
     }
-    const range = this.range;
-    if (!range.test(...version)) {
-      if (version[5] > version[4] && !range.admitsPrereleases) {
+    if (!this.range.test(version)) {
+      if (isPrerelease(version) && this.range.testIgnoringPrereleaseRule(version)) {
         return {
           tag,
           outcome: 'prerelease',
           value,
-          reason: `prerelease, and no comparator of "${range.text}" has one (e.g. ">=1.0.0-0" admits them)`,
+          reason: `${valueNote(tag, value)} is a prerelease, and no comparator in the part of "${range}" it satisfies has a prerelease (e.g. ">=1.0.0-0" admits them)`,
         };
       }
       return {
         tag,
         outcome: 'out-of-range',
         value,
-        reason: `${valueNote(tag, value)} is outside "${range.text}"`,
+        reason: `${valueNote(tag, value)} is outside "${range}"`,
       };
     }
-    if (tag === selected) {
-      return { tag, outcome: 'selected', value, reason: `highest version in "${range.text}"` };
+    // A version in range exists, so select() picked a winner.
+    const by = selected as Candidate;
+    if (tag === by.tag) {
+      return { tag, outcome: 'selected', value, reason: `highest version in "${range}"` };
     }
-    const by = selected as string;
-    const same = winner !== undefined && compareVersions(...version, ...winner) === 0;
-    const reason = same
-      ? `same version as "${by}"; ties go to the greatest tag in byte order`
-      : `lower version than "${by}"`;
-    return { tag, outcome: 'beaten', value, by, reason };
+    const tie = compareVersions(version, winner as Version) === 0;
+    return beatenEntry(tag, value, by.tag, tie, 'version', `lower version than "${by.tag}"`);
   }
 }
 
@@ -157,15 +144,8 @@ function leadingMajor(value: string): number {
   return major;
 }
 
-/** major, minor, patch, text, prerelease start, prerelease end. */
-type Unpacked = [Part, Part, Part, string, number, number];
-
-// Explanations are not the hot path: unpack into a tuple for readability.
-function unpack(value: string): Unpacked | undefined {
-  const scan = new VersionScan();
-  if (!scanVersion(value, scan)) return undefined;
-  const core = scan.wide ? exactCore(value, scan) : [scan.major, scan.minor, scan.patch];
-  if (core === undefined) return undefined;
-  const [major, minor, patch] = core as [Part, Part, Part];
-  return [major, minor, patch, value, scan.preStart, scan.preEnd];
+// Explanations are not the hot path: a fresh Version per tag reads best.
+function parseVersion(value: string): Version | undefined {
+  const version = new Version();
+  return scanVersion(value, version) ? version : undefined;
 }

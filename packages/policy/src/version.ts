@@ -3,14 +3,44 @@
 // three numeric parts (leading zeros allowed, each at most 2^64-1), an optional
 // `-prerelease` and an optional `+build`.
 //
-// The scanner writes into a caller-owned `VersionScan` and never allocates, so a
-// tag that cannot win costs no garbage. Core numbers are kept as doubles; only a
-// part with more than 15 significant digits (`wide`) needs `exactCore`, which
-// allocates BigInts. Version parts are therefore typed `number | bigint`: the
-// relational operators compare the two kinds exactly.
+// The scanner fills a caller-owned `Version` and allocates nothing for ordinary
+// tags, so a tag that cannot win costs no garbage. Core numbers are doubles; only
+// a part with more than 15 significant digits is re-read exactly as a BigInt.
+// Version parts are therefore typed `number | bigint`: the relational operators
+// compare the two kinds exactly.
 
 /** One core version number: a safe integer, or a BigInt above 2^53-1. */
 export type Part = number | bigint;
+
+/**
+ * What version comparisons read. The prerelease is the `[preStart, preEnd)`
+ * slice of `text`, so a tag's prerelease is never copied out of the tag.
+ */
+export interface VersionFields {
+  readonly major: Part;
+  readonly minor: Part;
+  readonly patch: Part;
+  /** The string holding the prerelease: the scanned tag, or a comparator's prerelease. */
+  readonly text: string;
+  /** Bounds of the prerelease in `text`; equal when there is none. */
+  readonly preStart: number;
+  readonly preEnd: number;
+}
+
+/** A mutable version that {@link scanVersion} fills; the hot loop reuses two of them. */
+export class Version implements VersionFields {
+  major: Part = 0;
+  minor: Part = 0;
+  patch: Part = 0;
+  text = '';
+  preStart = 0;
+  preEnd = 0;
+}
+
+/** Whether `v` has a prerelease part. */
+export function isPrerelease(v: VersionFields): boolean {
+  return v.preEnd > v.preStart;
+}
 
 const MAX_UINT64 = 18446744073709551615n;
 const CHAR_0 = 48;
@@ -19,20 +49,6 @@ const CHAR_DOT = 46;
 const CHAR_DASH = 45;
 const CHAR_PLUS = 43;
 const CHAR_V = 118;
-
-/** Scratch output of {@link scanVersion}; reused across tags. */
-export class VersionScan {
-  major = 0;
-  minor = 0;
-  patch = 0;
-  /** Bounds of the prerelease in the scanned string; equal when there is none. */
-  preStart = 0;
-  preEnd = 0;
-  /** End of the `MAJOR.MINOR.PATCH` core, for `exactCore`. */
-  coreStart = 0;
-  /** A core part has more than 15 significant digits; call `exactCore`. */
-  wide = false;
-}
 
 function isIdentifierChar(c: number): boolean {
   return (
@@ -64,14 +80,15 @@ function scanIdentifiers(s: string, i: number, prerelease: boolean): number {
 }
 
 /**
- * Scans `s` as a Flux tag version. Returns false for anything Flux skips
- * (`latest`, `1.2`, `v1`, `1.2.3.4`, `V1.2.3`, `1.0.0-01`, a part above 2^64-1).
+ * Scans `s` as a Flux tag version into `out`. Returns false for anything Flux
+ * skips (`latest`, `1.2`, `v1`, `1.2.3.4`, `V1.2.3`, `1.0.0-01`, a part above
+ * 2^64-1); `out` is then garbage.
  */
-export function scanVersion(s: string, out: VersionScan): boolean {
+export function scanVersion(s: string, out: Version): boolean {
   const n = s.length;
-  let i = n > 0 && s.charCodeAt(0) === CHAR_V ? 1 : 0;
-  out.coreStart = i;
-  out.wide = false;
+  const coreStart = n > 0 && s.charCodeAt(0) === CHAR_V ? 1 : 0;
+  let i = coreStart;
+  let wide = false;
   for (let part = 0; part < 3; part++) {
     if (part > 0) {
       if (i >= n || s.charCodeAt(i) !== CHAR_DOT) return false;
@@ -88,11 +105,13 @@ export function scanVersion(s: string, out: VersionScan): boolean {
       i++;
     }
     if (i === start || significant > 20) return false;
-    if (significant > 15) out.wide = true;
+    if (significant > 15) wide = true;
     if (part === 0) out.major = value;
     else if (part === 1) out.minor = value;
     else out.patch = value;
   }
+  const coreEnd = i;
+  out.text = s;
   out.preStart = i;
   out.preEnd = i;
   if (i < n && s.charCodeAt(i) === CHAR_DASH) {
@@ -106,7 +125,8 @@ export function scanVersion(s: string, out: VersionScan): boolean {
     i = scanIdentifiers(s, i + 1, false);
     if (i < 0) return false;
   }
-  return i === n;
+  if (i !== n) return false;
+  return !wide || exactCore(s.slice(coreStart, coreEnd), out);
 }
 
 /** Converts a run of decimal digits to a {@link Part}, or undefined above 2^64-1. */
@@ -116,21 +136,20 @@ export function exactPart(digits: string): Part | undefined {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
-/**
- * The exact core of a `wide` scan, or undefined when a part exceeds 2^64-1
- * (Masterminds parses parts with `strconv.ParseUint(.., 64)`).
- */
-export function exactCore(s: string, scan: VersionScan): [Part, Part, Part] | undefined {
-  const core = s.slice(
-    scan.coreStart,
-    scan.preStart === scan.preEnd ? undefined : scan.preStart - 1,
-  );
-  const digits = core.split(/[.+]/, 3);
-  const major = exactPart(digits[0] ?? '');
-  const minor = exactPart(digits[1] ?? '');
-  const patch = exactPart(digits[2] ?? '');
-  if (major === undefined || minor === undefined || patch === undefined) return undefined;
-  return [major, minor, patch];
+// Doubles lose digits past 2^53; re-read `MAJOR.MINOR.PATCH` exactly. False when
+// a part exceeds 2^64-1 (Masterminds parses parts with strconv.ParseUint(.., 64)).
+function exactCore(core: string, out: Version): boolean {
+  const [major = '', minor = '', patch = ''] = core.split('.');
+  const exactMajor = exactPart(major);
+  const exactMinor = exactPart(minor);
+  const exactPatch = exactPart(patch);
+  if (exactMajor === undefined || exactMinor === undefined || exactPatch === undefined) {
+    return false;
+  }
+  out.major = exactMajor;
+  out.minor = exactMinor;
+  out.patch = exactPatch;
+  return true;
 }
 
 /** Orders two parts: negative, zero or positive. */
@@ -170,27 +189,26 @@ function compareIdentifier(a: string, as: number, ae: number, b: string, bs: num
 }
 
 /**
- * Orders two prereleases given as `[start, end)` slices of their strings, the
- * way Masterminds does: no prerelease is greater than any, identifiers compare
- * numerically when both are numbers, numbers sort before words, and a shorter
- * list of equal identifiers sorts first.
+ * Orders the prereleases of two versions the way Masterminds does: no
+ * prerelease is greater than any, identifiers compare numerically when both are
+ * numbers, numbers sort before words, and a shorter list of equal identifiers
+ * sorts first.
  */
-export function comparePrerelease(
-  a: string,
-  as: number,
-  ae: number,
-  b: string,
-  bs: number,
-  be: number,
-): number {
+export function comparePrerelease(a: VersionFields, b: VersionFields): number {
+  const at = a.text;
+  const bt = b.text;
+  let as = a.preStart;
+  let bs = b.preStart;
+  const ae = a.preEnd;
+  const be = b.preEnd;
   if (as === ae) return bs === be ? 0 : 1;
   if (bs === be) return -1;
   for (;;) {
     let aEnd = as;
-    while (aEnd < ae && a.charCodeAt(aEnd) !== CHAR_DOT) aEnd++;
+    while (aEnd < ae && at.charCodeAt(aEnd) !== CHAR_DOT) aEnd++;
     let bEnd = bs;
-    while (bEnd < be && b.charCodeAt(bEnd) !== CHAR_DOT) bEnd++;
-    const d = compareIdentifier(a, as, aEnd, b, bs, bEnd);
+    while (bEnd < be && bt.charCodeAt(bEnd) !== CHAR_DOT) bEnd++;
+    const d = compareIdentifier(at, as, aEnd, bt, bs, bEnd);
     if (d !== 0) return d;
     const aDone = aEnd >= ae;
     const bDone = bEnd >= be;
@@ -200,32 +218,19 @@ export function comparePrerelease(
   }
 }
 
-/** Masterminds' `Version.Compare` on unpacked versions; build metadata is ignored. */
-export function compareVersions(
-  aMajor: Part,
-  aMinor: Part,
-  aPatch: Part,
-  a: string,
-  aPreStart: number,
-  aPreEnd: number,
-  bMajor: Part,
-  bMinor: Part,
-  bPatch: Part,
-  b: string,
-  bPreStart: number,
-  bPreEnd: number,
-): number {
-  if (aMajor !== bMajor) {
-    const d = comparePart(aMajor, bMajor);
+/** Masterminds' `Version.Compare`; build metadata is ignored. */
+export function compareVersions(a: VersionFields, b: VersionFields): number {
+  if (a.major !== b.major) {
+    const d = comparePart(a.major, b.major);
     if (d !== 0) return d;
   }
-  if (aMinor !== bMinor) {
-    const d = comparePart(aMinor, bMinor);
+  if (a.minor !== b.minor) {
+    const d = comparePart(a.minor, b.minor);
     if (d !== 0) return d;
   }
-  if (aPatch !== bPatch) {
-    const d = comparePart(aPatch, bPatch);
+  if (a.patch !== b.patch) {
+    const d = comparePart(a.patch, b.patch);
     if (d !== 0) return d;
   }
-  return comparePrerelease(a, aPreStart, aPreEnd, b, bPreStart, bPreEnd);
+  return comparePrerelease(a, b);
 }
