@@ -30,7 +30,35 @@ export async function seedDistribution(url, repository, tags, options = {}) {
     const { username, password } = options.auth;
     headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
-  const content = options.content ?? repository;
+  const { config, layer, manifest } = ociImage(options.content ?? repository);
+  await uploadBlob(url, repository, config, headers);
+  await uploadBlob(url, repository, layer, headers);
+  let next = 0;
+  const worker = async () => {
+    while (next < tags.length) {
+      const tag = tags[next++];
+      await expectStatus(
+        await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
+          method: 'PUT',
+          headers: { ...headers, 'content-type': OCI_MANIFEST },
+          body: manifest,
+        }),
+        201,
+        `PUT manifest ${repository}:${tag}`,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  return { digest: sha256(manifest) };
+}
+
+/**
+ * The three parts of a tiny OCI image: a config blob, a gzipped layer holding
+ * `content`, and the manifest referencing both (push the blobs first).
+ * @param {string} content Text in the layer, so different content gives a different digest.
+ * @returns {{ config: Buffer, layer: Buffer, manifest: Buffer }}
+ */
+export function ociImage(content) {
   const layer = gzipSync(Buffer.from(`${content}\n`));
   const config = Buffer.from(
     JSON.stringify({
@@ -39,8 +67,6 @@ export async function seedDistribution(url, repository, tags, options = {}) {
       rootfs: { type: 'layers', diff_ids: [] },
     }),
   );
-  await uploadBlob(url, repository, config, headers);
-  await uploadBlob(url, repository, layer, headers);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -59,23 +85,7 @@ export async function seedDistribution(url, repository, tags, options = {}) {
       ],
     }),
   );
-  let next = 0;
-  const worker = async () => {
-    while (next < tags.length) {
-      const tag = tags[next++];
-      await expectStatus(
-        await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
-          method: 'PUT',
-          headers: { ...headers, 'content-type': OCI_MANIFEST },
-          body: manifest,
-        }),
-        201,
-        `PUT manifest ${repository}:${tag}`,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-  return { digest: sha256(manifest) };
+  return { config, layer, manifest };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type StartRegistryOptions, startRegistry, type TestRegistry } from './registry.js';
+import { describe, expect, it } from 'vitest';
+import { startRegistry, type TestRegistry } from './registry.js';
 
 /** The token endpoint's JSON answer, as the distribution token spec defines it. */
 interface TokenAnswer {
@@ -9,17 +9,6 @@ interface TokenAnswer {
   issued_at: string;
   refresh_token?: string;
 }
-
-let open: TestRegistry[] = [];
-async function start(options?: StartRegistryOptions): Promise<TestRegistry> {
-  const registry = await startRegistry(options);
-  open.push(registry);
-  return registry;
-}
-afterEach(async () => {
-  await Promise.all(open.map((registry) => registry.close()));
-  open = [];
-});
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -50,7 +39,7 @@ describe('Basic auth', () => {
   const auth = { basic: { username: 'bot', password: 's3cret' } };
 
   it('challenges anonymous requests with Basic and a 401 OCI error', async () => {
-    const registry = await start({ auth });
+    await using registry = await startRegistry({ auth });
     await registry.pushTags('app', ['a']);
     for (const path of ['/v2/', '/v2/app/tags/list']) {
       const response = await fetch(`${registry.url}${path}`);
@@ -61,7 +50,7 @@ describe('Basic auth', () => {
   });
 
   it('accepts the right credentials and refuses wrong ones', async () => {
-    const registry = await start({ auth });
+    await using registry = await startRegistry({ auth });
     await registry.pushTags('app', ['a']);
     const ok = await fetch(`${registry.url}/v2/app/tags/list`, {
       headers: { authorization: basic('bot', 's3cret') },
@@ -74,14 +63,14 @@ describe('Basic auth', () => {
   });
 
   it('has no token endpoint', async () => {
-    const registry = await start({ auth });
+    await using registry = await startRegistry({ auth });
     expect((await fetch(`${registry.url}/token?service=testkit`)).status).toBe(404);
   });
 });
 
 describe('Bearer auth', () => {
   it('challenges with realm, service and the repository pull scope', async () => {
-    const registry = await start({ auth: { bearer: {} } });
+    await using registry = await startRegistry({ auth: { bearer: {} } });
     await registry.pushTags('team/app', ['a']);
     const base = await fetch(`${registry.url}/v2/`);
     expect(base.status).toBe(401);
@@ -99,7 +88,7 @@ describe('Bearer auth', () => {
   });
 
   it('hands out anonymous tokens that grant the requested scope only', async () => {
-    const registry = await start({ auth: { bearer: { service: 'reg.test' } } });
+    await using registry = await startRegistry({ auth: { bearer: { service: 'reg.test' } } });
     await registry.pushTags('app', ['a']);
     await registry.pushTags('other', ['b']);
     const challenge = bearerParams(
@@ -122,12 +111,14 @@ describe('Bearer auth', () => {
   });
 
   it('rejects a token request for another service', async () => {
-    const registry = await start({ auth: { bearer: {} } });
+    await using registry = await startRegistry({ auth: { bearer: {} } });
     expect((await fetch(`${registry.url}/token?service=elsewhere`)).status).toBe(400);
   });
 
   it('requires Basic credentials at the token endpoint when configured', async () => {
-    const registry = await start({ auth: { bearer: { username: 'bot', password: 'pw' } } });
+    await using registry = await startRegistry({
+      auth: { bearer: { username: 'bot', password: 'pw' } },
+    });
     await registry.pushTags('app', ['a']);
     const url = `${registry.url}/token?service=testkit&scope=repository:app:pull`;
     expect((await fetch(url)).status).toBe(401);
@@ -143,7 +134,10 @@ describe('Bearer auth', () => {
 
   it('expires tokens after expiresIn by the injected clock', async () => {
     let now = Date.UTC(2026, 0, 1);
-    const registry = await start({ auth: { bearer: { expiresIn: 60 } }, clock: () => now });
+    await using registry = await startRegistry({
+      auth: { bearer: { expiresIn: 60 } },
+      clock: () => now,
+    });
     await registry.pushTags('app', ['a']);
     const token = await tokenFor(registry, 'repository:app:pull');
     const list = () =>
@@ -157,7 +151,7 @@ describe('Bearer auth', () => {
   });
 
   it('rejects unknown tokens', async () => {
-    const registry = await start({ auth: { bearer: {} } });
+    await using registry = await startRegistry({ auth: { bearer: {} } });
     await registry.pushTags('app', ['a']);
     const response = await fetch(`${registry.url}/v2/app/tags/list`, {
       headers: { authorization: 'Bearer forged' },
@@ -166,7 +160,9 @@ describe('Bearer auth', () => {
   });
 
   it('exchanges an identity token through the OAuth2 POST refresh_token grant', async () => {
-    const registry = await start({ auth: { bearer: { identityToken: 'id-token-1' } } });
+    await using registry = await startRegistry({
+      auth: { bearer: { identityToken: 'id-token-1' } },
+    });
     await registry.pushTags('app', ['a']);
     const post = (refreshToken: string) =>
       fetch(`${registry.url}/token`, {
@@ -190,7 +186,9 @@ describe('Bearer auth', () => {
   });
 
   it('accepts the OAuth2 password grant and refuses unknown grants', async () => {
-    const registry = await start({ auth: { bearer: { username: 'bot', password: 'pw' } } });
+    await using registry = await startRegistry({
+      auth: { bearer: { username: 'bot', password: 'pw' } },
+    });
     const post = (form: Record<string, string>) =>
       fetch(`${registry.url}/token`, {
         method: 'POST',
@@ -206,7 +204,7 @@ describe('Bearer auth', () => {
   });
 
   it('accepts the identity token as the Basic password on GET (the fallback when POST is 404)', async () => {
-    const registry = await start({
+    await using registry = await startRegistry({
       auth: { bearer: { identityToken: 'id-token-1' } },
       faults: [{ method: 'POST', path: '/token', status: 404, times: Number.POSITIVE_INFINITY }],
     });
@@ -223,7 +221,9 @@ describe('Bearer auth', () => {
   });
 
   it('sends only the configured token response fields', async () => {
-    const registry = await start({ auth: { bearer: { responseFields: ['access_token'] } } });
+    await using registry = await startRegistry({
+      auth: { bearer: { responseFields: ['access_token'] } },
+    });
     const answer = (await (
       await fetch(`${registry.url}/token?service=testkit`)
     ).json()) as TokenAnswer;

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from './registry.js';
 
-let open: TestRegistry[] = [];
+/** A registry holding `app` with tags a, b, c; `await using` closes it after the test. */
 async function start(options?: StartRegistryOptions): Promise<TestRegistry> {
   const registry = await startRegistry(options);
-  open.push(registry);
   await registry.pushTags('app', ['a', 'b', 'c']);
   return registry;
 }
-afterEach(async () => {
-  await Promise.all(open.map((registry) => registry.close()));
-  open = [];
-});
 
 const TAGS = '/v2/app/tags/list';
 
@@ -21,7 +16,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('status faults', () => {
   it('answers a per-route status sequence in the order the rules were added, then normally', async () => {
-    const registry = await start({ faults: [{ path: TAGS, status: 503 }] });
+    await using registry = await start({ faults: [{ path: TAGS, status: 503 }] });
     registry.faults.add({ path: TAGS, status: 429, retryAfter: '2' });
     registry.faults.add({ path: TAGS, status: 500, times: 2 });
     const statuses: number[] = [];
@@ -38,7 +33,7 @@ describe('status faults', () => {
 
   it('sends an HTTP-date Retry-After and a chosen OCI code', async () => {
     const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
-    const registry = await start({
+    await using registry = await start({
       faults: [{ path: TAGS, status: 403, code: 'DENIED', retryAfter: date }],
     });
     const response = await fetch(`${registry.url}${TAGS}`);
@@ -48,7 +43,7 @@ describe('status faults', () => {
   });
 
   it('matches method, path prefixes and RegExps, and leaves other requests alone', async () => {
-    const registry = await start({
+    await using registry = await start({
       faults: [
         {
           method: 'head',
@@ -71,7 +66,7 @@ describe('status faults', () => {
   });
 
   it('clears every rule', async () => {
-    const registry = await start({
+    await using registry = await start({
       faults: [{ path: '*', status: 500, times: Number.POSITIVE_INFINITY }],
     });
     expect((await fetch(`${registry.url}/v2/`)).status).toBe(500);
@@ -81,7 +76,7 @@ describe('status faults', () => {
 
   it('applies only to requests that pass authentication', async () => {
     const auth = { basic: { username: 'u', password: 'p' } };
-    const registry = await start({ auth, faults: [{ path: TAGS, status: 503 }] });
+    await using registry = await start({ auth, faults: [{ path: TAGS, status: 503 }] });
     expect((await fetch(`${registry.url}${TAGS}`)).status).toBe(401);
     const headers = { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` };
     expect((await fetch(`${registry.url}${TAGS}`, { headers })).status).toBe(503);
@@ -89,7 +84,7 @@ describe('status faults', () => {
   });
 
   it('puts the registry challenge on an injected 401', async () => {
-    const registry = await start({ auth: { bearer: {} } });
+    await using registry = await start({ auth: { bearer: {} } });
     const answer = await fetch(`${registry.url}/token?service=testkit&scope=repository:app:pull`);
     const { token } = (await answer.json()) as { token: string };
     registry.faults.add({ path: TAGS, status: 401 });
@@ -101,7 +96,7 @@ describe('status faults', () => {
   });
 
   it('refuses impossible rules with INVALID_OPTIONS', async () => {
-    const registry = await start();
+    await using registry = await start();
     expect(() => registry.faults.add({ path: TAGS, status: 99 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
@@ -115,13 +110,13 @@ describe('status faults', () => {
 
 describe('delays and resets', () => {
   it('answers normally after a delay', async () => {
-    const registry = await start({ faults: [{ path: TAGS, delayMs: 20 }] });
+    await using registry = await start({ faults: [{ path: TAGS, delayMs: 20 }] });
     const response = await fetch(`${registry.url}${TAGS}`);
     expect(await response.json()).toEqual({ name: 'app', tags: ['a', 'b', 'c'] });
   });
 
   it('gives up a delayed answer when the client aborts, and keeps serving others', async () => {
-    const registry = await start({ faults: [{ path: TAGS, delayMs: 600_000 }] });
+    await using registry = await start({ faults: [{ path: TAGS, delayMs: 600_000 }] });
     const controller = new AbortController();
     const pending = fetch(`${registry.url}${TAGS}`, { signal: controller.signal });
     await until(() => registry.requests.some((request) => request.path === TAGS));
@@ -131,7 +126,7 @@ describe('delays and resets', () => {
   });
 
   it('closes promptly while an answer is delayed', async () => {
-    const registry = await start({ faults: [{ path: TAGS, delayMs: 600_000 }] });
+    await using registry = await start({ faults: [{ path: TAGS, delayMs: 600_000 }] });
     const pending = fetch(`${registry.url}${TAGS}`);
     await until(() => registry.requests.length > 0);
     await registry.close();
@@ -139,7 +134,7 @@ describe('delays and resets', () => {
   });
 
   it('resets the connection instead of answering', async () => {
-    const registry = await start({ faults: [{ path: TAGS, reset: true }] });
+    await using registry = await start({ faults: [{ path: TAGS, reset: true }] });
     const error = await fetch(`${registry.url}${TAGS}`).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
@@ -149,7 +144,7 @@ describe('delays and resets', () => {
 
 describe('body faults', () => {
   it('truncates: declares the full length, sends half, then closes', async () => {
-    const registry = await start({ faults: [{ path: TAGS, body: 'truncated' }] });
+    await using registry = await start({ faults: [{ path: TAGS, body: 'truncated' }] });
     const response = await fetch(`${registry.url}${TAGS}`);
     expect(response.status).toBe(200);
     const full = JSON.stringify({ name: 'app', tags: ['a', 'b', 'c'] });
@@ -158,13 +153,15 @@ describe('body faults', () => {
   });
 
   it('sends garbage that is not JSON', async () => {
-    const registry = await start({ faults: [{ path: TAGS, body: 'garbage' }] });
+    await using registry = await start({ faults: [{ path: TAGS, body: 'garbage' }] });
     const text = await (await fetch(`${registry.url}${TAGS}`)).text();
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
   });
 
   it('streams an oversized body without Content-Length', async () => {
-    const registry = await start({ faults: [{ path: TAGS, body: 'oversized', oversizedMiB: 2 }] });
+    await using registry = await start({
+      faults: [{ path: TAGS, body: 'oversized', oversizedMiB: 2 }],
+    });
     const response = await fetch(`${registry.url}${TAGS}`);
     expect(response.headers.get('content-length')).toBeNull();
     const bytes = await response.arrayBuffer();
@@ -172,7 +169,7 @@ describe('body faults', () => {
   });
 
   it('stops streaming an oversized body when the client cancels, default 20 MiB', async () => {
-    const registry = await start({ faults: [{ path: TAGS, body: 'oversized' }] });
+    await using registry = await start({ faults: [{ path: TAGS, body: 'oversized' }] });
     const response = await fetch(`${registry.url}${TAGS}`);
     const reader = response.body!.getReader();
     let received = 0;
@@ -182,7 +179,7 @@ describe('body faults', () => {
   });
 
   it('replaces the body verbatim, e.g. with "tags": null', async () => {
-    const registry = await start({
+    await using registry = await start({
       faults: [{ path: TAGS, rawBody: '{"name":"app","tags":null}' }],
     });
     expect(await (await fetch(`${registry.url}${TAGS}`)).json()).toEqual({
@@ -194,20 +191,20 @@ describe('body faults', () => {
 
 describe('header faults', () => {
   it('makes a Link loop back to the request URL', async () => {
-    const registry = await start({ faults: [{ path: TAGS, link: 'loop' }] });
+    await using registry = await start({ faults: [{ path: TAGS, link: 'loop' }] });
     const response = await fetch(`${registry.url}${TAGS}?n=1&last=a`);
     expect(response.headers.get('link')).toBe(`<${TAGS}?n=1&last=a>; rel="next"`);
   });
 
   it('points the Link at another origin', async () => {
-    const registry = await start({ faults: [{ path: TAGS, link: 'cross-origin' }] });
+    await using registry = await start({ faults: [{ path: TAGS, link: 'cross-origin' }] });
     const port = registry.host.split(':')[1];
     const response = await fetch(`${registry.url}${TAGS}?n=1`);
     expect(response.headers.get('link')).toBe(`<http://localhost:${port}${TAGS}?n=1>; rel="next"`);
   });
 
   it('sets an explicit Link target and extra headers', async () => {
-    const registry = await start({
+    await using registry = await start({
       faults: [
         { path: TAGS, link: { next: 'https://evil.test/v2/x' }, headers: { 'x-extra': '1' } },
       ],
@@ -218,7 +215,7 @@ describe('header faults', () => {
   });
 
   it('omits Docker-Content-Digest from manifest HEAD and GET', async () => {
-    const registry = await start({
+    await using registry = await start({
       faults: [{ path: '/v2/app/manifests/a', omitDigestHeader: true, times: 2 }],
     });
     for (const method of ['HEAD', 'GET']) {

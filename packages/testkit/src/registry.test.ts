@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ociImage } from '../../../test/support/seed.mjs';
 import { TestkitError } from './errors.js';
-import { type StartRegistryOptions, startRegistry, type TestRegistry } from './registry.js';
+import { startRegistry, type TestRegistry } from './registry.js';
 
 /** The `tags` array of a tags/list response. */
 async function tagsOf(response: Response): Promise<string[]> {
@@ -15,17 +16,6 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 
-let open: TestRegistry[] = [];
-async function start(options?: StartRegistryOptions): Promise<TestRegistry> {
-  const registry = await startRegistry(options);
-  open.push(registry);
-  return registry;
-}
-afterEach(async () => {
-  await Promise.all(open.map((registry) => registry.close()));
-  open = [];
-});
-
 function sha256(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -36,7 +26,7 @@ function nextLink(response: Response): string | undefined {
 
 describe('startRegistry', () => {
   it('listens on 127.0.0.1 and answers /v2/ with {}', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     expect(registry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(registry.url).toBe(`http://${registry.host}`);
     const response = await fetch(`${registry.url}/v2/`);
@@ -50,7 +40,7 @@ describe('startRegistry', () => {
   });
 
   it('answers unknown endpoints with a 404 OCI error', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const response = await fetch(`${registry.url}/v3/`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ errors: [{ code: 'UNSUPPORTED' }] });
@@ -59,7 +49,7 @@ describe('startRegistry', () => {
 
 describe('tags list', () => {
   it('lists every tag in byte order in one page by default', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('team/app', ['b', '1.10.0', 'A', '1.9.0', '_x']);
     const response = await fetch(`${registry.url}/v2/team/app/tags/list`);
     expect(response.headers.get('link')).toBeNull();
@@ -70,7 +60,7 @@ describe('tags list', () => {
   });
 
   it('pages with n and last and a relative Link, like distribution', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('app', ['a', 'b', 'c', 'd', 'e']);
     const first = await fetch(`${registry.url}/v2/app/tags/list?n=2`);
     expect(first.headers.get('link')).toBe('</v2/app/tags/list?n=2&last=b>; rel="next"');
@@ -83,7 +73,7 @@ describe('tags list', () => {
   });
 
   it('uses pageSize when the client sends no n, and the client n when it does', async () => {
-    const registry = await start({ pageSize: 3 });
+    await using registry = await startRegistry({ pageSize: 3 });
     await registry.pushTags('app', ['1', '2', '3', '4', '5']);
     const byDefault = await fetch(`${registry.url}/v2/app/tags/list`);
     expect(await tagsOf(byDefault)).toEqual(['1', '2', '3']);
@@ -93,28 +83,28 @@ describe('tags list', () => {
   });
 
   it('starts after a last that is not itself a tag', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('app', ['a', 'c', 'e']);
     const response = await fetch(`${registry.url}/v2/app/tags/list?last=b`);
     expect(await tagsOf(response)).toEqual(['c', 'e']);
   });
 
   it('sends no Link when the last page is exactly full', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('app', ['a', 'b']);
     const response = await fetch(`${registry.url}/v2/app/tags/list?n=2`);
     expect(response.headers.get('link')).toBeNull();
   });
 
   it('answers n=0 with no tags', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('app', ['a']);
     const response = await fetch(`${registry.url}/v2/app/tags/list?n=0`);
     expect(await response.json()).toEqual({ name: 'app', tags: [] });
   });
 
   it('rejects a malformed n with PAGINATION_NUMBER_INVALID', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushTags('app', ['a']);
     const response = await fetch(`${registry.url}/v2/app/tags/list?n=-1`);
     expect(response.status).toBe(400);
@@ -124,14 +114,14 @@ describe('tags list', () => {
   });
 
   it('answers an unknown repository with 404 NAME_UNKNOWN', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const response = await fetch(`${registry.url}/v2/nope/tags/list`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ errors: [{ code: 'NAME_UNKNOWN' }] });
   });
 
   it('seeds and pages through 50,000 tags without losing or repeating one', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const tags = Array.from({ length: 50_000 }, (_, i) => `1.0.${i}`);
     await registry.pushTags('big', tags);
     const seen: string[] = [];
@@ -147,7 +137,7 @@ describe('tags list', () => {
 
 describe('manifests', () => {
   it('serves a pushed OCI image by tag and by digest with its digest header', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const pushed = await registry.pushImage('team/app', '1.0.0');
     expect(pushed.mediaType).toBe(OCI_MANIFEST);
     expect(pushed.manifests).toEqual([]);
@@ -162,7 +152,7 @@ describe('manifests', () => {
   });
 
   it('answers HEAD with the headers and no body', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const pushed = await registry.pushImage('app', 'v1');
     const response = await fetch(`${registry.url}/v2/app/manifests/v1`, { method: 'HEAD' });
     expect(response.status).toBe(200);
@@ -172,7 +162,7 @@ describe('manifests', () => {
   });
 
   it('pushes a multi-arch OCI index whose children are served too', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const pushed = await registry.pushImage('app', 'multi', {
       platforms: ['linux/amd64', 'linux/arm64/v8'],
     });
@@ -194,7 +184,7 @@ describe('manifests', () => {
   });
 
   it('pushes Docker v2 manifests and manifest lists', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const single = await registry.pushImage('app', 'single', { mediaType: 'docker' });
     const list = await registry.pushImage('app', 'list', {
       mediaType: 'docker',
@@ -211,7 +201,7 @@ describe('manifests', () => {
   });
 
   it('gives equal content equal digests and different content different digests', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const a = await registry.pushImage('app', 'a', { content: 'same' });
     const b = await registry.pushImage('app', 'b', { content: 'same' });
     const c = await registry.pushImage('app', 'c');
@@ -221,7 +211,7 @@ describe('manifests', () => {
   });
 
   it('honours Accept: a manifest type the client does not list is MANIFEST_UNKNOWN', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushImage('app', 'v1', { mediaType: 'docker' });
     const refused = await fetch(`${registry.url}/v2/app/manifests/v1`, {
       headers: { accept: `${OCI_MANIFEST}, ${OCI_INDEX}` },
@@ -235,7 +225,7 @@ describe('manifests', () => {
   });
 
   it('answers unknown manifests and repositories with their OCI codes', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await registry.pushImage('app', 'v1');
     const unknownTag = await fetch(`${registry.url}/v2/app/manifests/v2`);
     expect(unknownTag.status).toBe(404);
@@ -247,7 +237,7 @@ describe('manifests', () => {
   });
 
   it('throws typed errors for invalid seeds', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await expect(registry.pushImage('Upper', 'v1')).rejects.toMatchObject({ code: 'INVALID_NAME' });
     await expect(registry.pushImage('app', '.bad')).rejects.toMatchObject({ code: 'INVALID_TAG' });
     await expect(registry.pushTags('app', ['ok', 'no/slash'])).rejects.toBeInstanceOf(TestkitError);
@@ -257,7 +247,7 @@ describe('manifests', () => {
   });
 
   it('points bulk tags at one image and serves it', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const { digest } = await registry.pushTags('app', ['a', 'b']);
     const again = await registry.pushTags('app', ['c']);
     expect(again.digest).toBe(digest);
@@ -283,7 +273,7 @@ async function uploadBlob(
 
 describe('blobs and uploads', () => {
   it('uploads monolithically, then serves the blob by GET and HEAD', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const bytes = Buffer.from('hello blob');
     const digest = await uploadBlob(registry, 'app', bytes);
     expect(digest).toBe(sha256(bytes));
@@ -295,7 +285,7 @@ describe('blobs and uploads', () => {
   });
 
   it('uploads in PATCH chunks with a growing Range, as skopeo does', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const begun = await fetch(`${registry.url}/v2/app/blobs/uploads/`, { method: 'POST' });
     expect(begun.headers.get('range')).toBe('0-0');
     const location = new URL(begun.headers.get('location')!, registry.url);
@@ -314,7 +304,7 @@ describe('blobs and uploads', () => {
   });
 
   it('accepts a single-request POST ?digest= upload and a cross-repository mount', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const bytes = Buffer.from('one shot');
     const digest = sha256(bytes);
     const post = await fetch(`${registry.url}/v2/a/blobs/uploads/?digest=${digest}`, {
@@ -331,7 +321,7 @@ describe('blobs and uploads', () => {
   });
 
   it('rejects a wrong digest, an unknown upload and an unknown blob', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const begun = await fetch(`${registry.url}/v2/app/blobs/uploads/`, { method: 'POST' });
     const location = new URL(begun.headers.get('location')!, registry.url);
     location.searchParams.set('digest', sha256(Buffer.from('other')));
@@ -348,7 +338,7 @@ describe('blobs and uploads', () => {
   });
 
   it('cancels an upload with DELETE', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const begun = await fetch(`${registry.url}/v2/app/blobs/uploads/`, { method: 'POST' });
     const location = new URL(begun.headers.get('location')!, registry.url);
     expect((await fetch(location, { method: 'DELETE' })).status).toBe(204);
@@ -358,27 +348,8 @@ describe('blobs and uploads', () => {
 
 describe('manifest PUT', () => {
   it('stores a client-pushed image and tags it, checking its blobs exist', async () => {
-    const registry = await start();
-    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
-    const layer = Buffer.from('layer bytes');
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
-        config: {
-          mediaType: 'application/vnd.oci.image.config.v1+json',
-          digest: sha256(config),
-          size: config.length,
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-            digest: sha256(layer),
-            size: layer.length,
-          },
-        ],
-      }),
-    );
+    await using registry = await startRegistry();
+    const { config, layer, manifest } = ociImage('pushed by hand');
     const put = () =>
       fetch(`${registry.url}/v2/app/manifests/pushed`, {
         method: 'PUT',
@@ -397,7 +368,7 @@ describe('manifest PUT', () => {
   });
 
   it('rejects a body that is not a manifest and a digest reference that does not match', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     const garbage = await fetch(`${registry.url}/v2/app/manifests/v1`, {
       method: 'PUT',
       headers: { 'content-type': OCI_MANIFEST },
@@ -424,7 +395,7 @@ describe('manifest PUT', () => {
 
 describe('requests and lifecycle', () => {
   it('records every request with its path, query and lower-case headers', async () => {
-    const registry = await start();
+    await using registry = await startRegistry();
     await fetch(`${registry.url}/v2/app/tags/list?n=5`, { headers: { 'X-Trace': 'abc' } });
     expect(registry.requests).toHaveLength(1);
     expect(registry.requests[0]).toMatchObject({
