@@ -203,7 +203,9 @@ function describe(node: Node | null | undefined): string {
   if (isMap(node)) return 'a map';
   if (isSeq(node)) return 'a list';
   if (isAlias(node)) return 'an alias';
-  if (isScalar(node)) return 'a block scalar';
+  if (isScalar(node) && !STYLES.has(node.type ?? '')) return 'a block scalar';
+  // A key's scalar value that starts on a later line than the key's marker.
+  if (isScalar(node)) return 'a scalar on a later line';
   return 'nothing';
 }
 

@@ -9,6 +9,9 @@ describe('readMarkerComment', () => {
     ['## {"$imagepolicy": "ns:app"}', 'ns:app'],
     ['# {"$imagepolicy": "ns:app", "note": "x"}', 'ns:app'],
     ['# {\t"$imagepolicy":\t"ns:app"}', 'ns:app'],
+    // Go's json.Unmarshal into map[string]string accepts null (as "") and lets the last duplicate win.
+    ['# {"$imagepolicy": "ns:app", "note": null}', 'ns:app'],
+    ['# {"$imagepolicy": "ns:old", "$imagepolicy": "ns:app"}', 'ns:app'],
   ])('reads %j', (comment, setter) => {
     expect(readMarkerComment(comment)).toBe(setter);
   });
@@ -20,6 +23,9 @@ describe('readMarkerComment', () => {
     "# {'$imagepolicy': 'ns:app'}",
     '# {"$imagepolicy": ""}',
     '# {"$imagepolicy": 1}',
+    '# {"$imagepolicy": null}',
+    '# {"$imagepolicy": "ns:app", "n": true}',
+    '# {"$imagepolicy": "ns:app", "n": {}}',
     '# {"$imagepolicy": "ns:app", "n": 1}',
     '# ["$imagepolicy", "ns:app"]',
     '# {"$imagePolicy": "ns:app"}',

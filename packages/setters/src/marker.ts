@@ -12,8 +12,8 @@ const FIELDS: ReadonlySet<string> = new Set(['tag', 'name', 'digest']);
 /**
  * Reads a comment token's text (`# {...}`) the way Flux does (kyaml's
  * `FieldMeta.processShortHand`): strip the leading `#`s, then the rest must be
- * a JSON object whose values are all strings and whose `$imagepolicy` is a
- * non-empty string. Anything else is an ordinary comment.
+ * a JSON object whose values are all strings (or null) and whose `$imagepolicy`
+ * is a non-empty string. Anything else is an ordinary comment.
  */
 export function readMarkerComment(comment: string): string | undefined {
   let start = 0;
@@ -27,8 +27,11 @@ export function readMarkerComment(comment: string): string | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  // Go unmarshals into map[string]string, so a single non-string value makes the whole comment plain text.
-  for (const value of Object.values(parsed)) if (typeof value !== 'string') return undefined;
+  // Go unmarshals into map[string]string: a number, boolean, array or object
+  // anywhere fails the whole comment, while `null` is accepted (stored as "").
+  for (const value of Object.values(parsed)) {
+    if (typeof value !== 'string' && value !== null) return undefined;
+  }
   const setter = (parsed as Record<string, string>).$imagepolicy;
   return setter ? setter : undefined;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Policies } from '../src/index.js';
-import { SettersError, updateTree } from '../src/index.js';
+import { SettersError, updateText, updateTree } from '../src/index.js';
 import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/update-tree.js';
 import { replaceFile } from '../src/write.js';
 import { marker, policies, readTree, tempDir } from './helpers.js';
@@ -116,14 +116,22 @@ describe('which files', () => {
     expect(again.files.map((f) => f.path)).toEqual(['clusters/dev/b.yaml']);
   });
 
-  it('never parses a file without the marker bytes', async () => {
-    const root = await tree({ 'broken.yaml': 'a: [\n\t: }\n# $imagepolicy without quotes\n' });
+  it('decodes only files holding the bytes "$imagepolicy"', async () => {
+    // A JSON escape makes a marker without those bytes: updateText honours it,
+    // updateTree never looks, and invalid UTF-8 elsewhere is never decoded.
+    const escaped = 'image: app:v1 # {"\\u0024imagepolicy": "flux-system:app"}\n';
+    expect(updateText(escaped, policies).changes).toHaveLength(1);
+    const root = await tree({
+      'escaped.yaml': escaped,
+      'latin1.yaml': Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]),
+    });
     expect(await updateTree(root, policies)).toEqual({ files: [], problems: [] });
+    expect(await readFile(join(root, 'escaped.yaml'), 'utf8')).toBe(escaped);
   });
 
-  it('skips a 50 MB file without markers without parsing it', async () => {
-    // Invalid YAML throughout: parsing it would produce a parse-error problem.
-    const chunk = 'key: [unclosed {\n\tbad: indentation: here\n';
+  it('skips a 50 MB file without markers without decoding it', async () => {
+    // Invalid UTF-8 throughout: decoding it would produce a parse-error problem.
+    const chunk = Buffer.from('key: [unclosed {\n\tbad: \xff indentation: here\n', 'latin1');
     const big = Buffer.alloc(50 * 1024 * 1024, chunk);
     const root = await tree({ 'big.yaml': big, 'a.yaml': MARKED });
     const result = await updateTree(root, policies);
