@@ -95,7 +95,11 @@ export type TagExplanation =
     }
   | {
       tag: string;
-      /** A prerelease, and no comparator of the range admits prereleases. */
+      /**
+       * A prerelease that satisfies the comparators of an AND group, but no
+       * comparator of that group has a prerelease part (Masterminds' rule), so
+       * it is not a candidate. One outside the range anyway is `out-of-range`.
+       */
       outcome: 'prerelease';
       value: string;
       reason: string;

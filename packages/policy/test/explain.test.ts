@@ -53,6 +53,75 @@ describe('explain', () => {
     expect(result.tags[0]).toMatchObject({ outcome: 'beaten', value: '3', by: 'b-1' });
   });
 
+  it('calls a prerelease "prerelease" only when the prerelease rule alone kept it out', () => {
+    const policy = compilePolicy({ policy: { semver: { range: '>=3.0.0-0 <3.1.0 || 1.x' } } });
+    const result = policy.explain(['1.9.1-rc.1', '3.0.0-rc.1', '2.0.0-rc.1', '1.9.0']);
+    expect(result.tags.map((t) => [t.tag, t.outcome])).toEqual([
+      ['1.9.1-rc.1', 'prerelease'],
+      ['3.0.0-rc.1', 'selected'],
+      ['2.0.0-rc.1', 'out-of-range'],
+      ['1.9.0', 'beaten'],
+    ]);
+    expect(result.tags[0]?.reason).toContain('>=1.0.0-0');
+    const plain = compilePolicy({ policy: { semver: { range: '^1' } } }).explain(['5.0.0-rc.1']);
+    expect(plain.tags[0]?.outcome).toBe('out-of-range');
+  });
+
+  it('marks every copy of the winning tag selected', () => {
+    const result = compilePolicy({ policy: { semver: { range: '*' } } }).explain([
+      '1.0.0',
+      '0.9.0',
+      '1.0.0',
+    ]);
+    expect(result.tags.map((t) => t.outcome)).toEqual(['selected', 'beaten', 'selected']);
+    expect(result.summary).toBe('selected "1.0.0"; 3 tags: 2 selected, 1 beaten');
+  });
+
+  it('explains alphabetical choices, ties included', () => {
+    const result = compilePolicy({
+      policy: { alphabetical: { order: 'DESC' } },
+      filterTags: { pattern: '^(?:main|dev)-(?P<ts>\\d+)$', extract: '$ts' },
+    }).explain(['main-200', 'dev-100', 'main-100', 'latest']);
+    expect(result.selected).toBe('main-100');
+    expect(result.tags).toEqual([
+      expect.objectContaining({ outcome: 'beaten', value: '200', by: 'main-100' }),
+      expect.objectContaining({
+        outcome: 'beaten',
+        value: '100',
+        reason: expect.stringContaining('same value as "main-100"'),
+      }),
+      expect.objectContaining({ outcome: 'selected', reason: 'smallest value in byte order' }),
+      expect.objectContaining({ outcome: 'filtered' }),
+    ]);
+  });
+
+  it('treats equal numbers as ties, NaN included', () => {
+    const result = compilePolicy({ policy: { numerical: {} } }).explain([
+      'NaN',
+      'nan',
+      '10',
+      '1e1',
+    ]);
+    expect(result.selected).toBe('1e1');
+    expect(result.tags.map((t) => [t.outcome, t.reason])).toEqual([
+      ['beaten', 'not the largest number'],
+      ['beaten', 'not the largest number'],
+      ['beaten', 'same number as "1e1"; ties go to the greatest tag in byte order'],
+      ['selected', 'largest number'],
+    ]);
+    const nans = compilePolicy({ policy: { numerical: {} } }).explain(['NaN', 'nan']);
+    expect(nans.tags[0]?.reason).toContain('same number as "nan"');
+  });
+
+  it('agrees with select on an explanation of nothing', () => {
+    const result = compilePolicy({ policy: { numerical: {} } }).explain([]);
+    expect(result).toEqual({
+      selected: undefined,
+      tags: [],
+      summary: 'no tag selected, no candidate left; no tags',
+    });
+  });
+
   it('handles 10,000 tags in one pass', () => {
     const tags = Array.from({ length: 10_000 }, (_, i) => `${i % 7}.${i % 13}.${i}`);
     const result = compilePolicy({ policy: { semver: { range: '<6' } } }).explain(tags);

@@ -1,7 +1,8 @@
 // Property tests: the answer never depends on input order, and it equals a
 // brute-force reference written from the documented semantics (Masterminds'
 // range tables, the group prerelease rule, greatest-tag tie-break) rather than
-// from our implementation. Versions are compared by node-semver's `compare`.
+// from our implementation. Versions are compared by node-semver's `compare`;
+// only the public API of the package is imported.
 import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
@@ -30,11 +31,32 @@ function refParse(tag: string): RefVersion | undefined {
   return { text, major, minor, patch, pre: pre !== undefined };
 }
 
-/** A comparator as generated: operator, 1-3 numeric parts, optional prerelease. */
+/**
+ * A comparator as generated: operator, 1-3 numeric parts, optional prerelease,
+ * and how it is spelled (which never changes its meaning).
+ */
 interface Comp {
   op: string;
   parts: number[];
   pre: string;
+  spelling: Spelling;
+}
+
+/** Masterminds accepts each of these spellings for the same comparator. */
+interface Spelling {
+  /** `=>` for `>=`, `=<` for `<=`, `~>` for `~`. */
+  alias: boolean;
+  /** A `v` before the version. */
+  v: boolean;
+  /** A wildcard in place of the first missing part: `1.x` = `1`, `1.2.*` = `1.2`. */
+  wildcard: '' | 'x' | 'X' | '*';
+}
+
+/** An AND group; `hyphen` is an `A - B` range leading it (= `>=A, <=B`). */
+interface Group {
+  hyphen: [Comp, Comp] | undefined;
+  comps: Comp[];
+  separator: ' ' | ',' | ', ';
 }
 
 const cmp = (a: string, b: string) => semver.compare(a, b);
@@ -76,16 +98,23 @@ function refComparator(c: Comp, v: RefVersion): boolean {
   }
 }
 
-function refRange(groups: Comp[][], v: RefVersion): boolean {
-  return groups.some(
-    (group) =>
-      (!v.pre || group.some((c) => c.pre !== '')) && group.every((c) => refComparator(c, v)),
-  );
+// A hyphen range `A - B` is `>=A <=B` (Masterminds rewrites it so).
+function comparators(group: Group): Comp[] {
+  if (group.hyphen === undefined) return group.comps;
+  const [low, high] = group.hyphen;
+  return [{ ...low, op: '>=' }, { ...high, op: '<=' }, ...group.comps];
+}
+
+function refRange(groups: Group[], v: RefVersion): boolean {
+  return groups.some((group) => {
+    const comps = comparators(group);
+    return (!v.pre || comps.some((c) => c.pre !== '')) && comps.every((c) => refComparator(c, v));
+  });
 }
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-function refSelect(tags: string[], groups: Comp[][]): string | undefined {
+function refSelect(tags: string[], groups: Group[]): string | undefined {
   let best: { tag: string; v: RefVersion } | undefined;
   for (const tag of tags) {
     const v = refParse(tag);
@@ -100,11 +129,27 @@ function refSelect(tags: string[], groups: Comp[][]): string | undefined {
   return best?.tag;
 }
 
-function rangeText(groups: Comp[][]): string {
+const ALIASES: Record<string, string> = { '>=': '=>', '<=': '=<', '~': '~>' };
+
+function versionText({ parts, pre, spelling }: Comp): string {
+  const wildcard = parts.length < 3 && spelling.wildcard !== '' ? `.${spelling.wildcard}` : '';
+  return `${spelling.v ? 'v' : ''}${parts.join('.')}${wildcard}${pre ? `-${pre}` : ''}`;
+}
+
+function comparatorText(c: Comp): string {
+  const op = c.spelling.alias ? (ALIASES[c.op] ?? c.op) : c.op;
+  return `${op}${versionText(c)}`;
+}
+
+function rangeText(groups: Group[]): string {
   return groups
-    .map((group) =>
-      group.map((c) => `${c.op}${c.parts.join('.')}${c.pre ? `-${c.pre}` : ''}`).join(' '),
-    )
+    .map((group) => {
+      const texts = group.comps.map(comparatorText);
+      if (group.hyphen === undefined) return texts.join(group.separator);
+      // A hyphen range must start its group or follow a comma.
+      const hyphen = `${versionText(group.hyphen[0])} - ${versionText(group.hyphen[1])}`;
+      return [hyphen, ...texts].join(', ');
+    })
     .join(' || ');
 }
 
@@ -129,24 +174,37 @@ const tagArb = fc.oneof(
   fc.constantFrom('latest', '1.2', 'v1', '1.2.3.4', 'V1.2.3', '1.0.0-01', 'main-abc'),
 );
 
+const spellingArb: fc.Arbitrary<Spelling> = fc.record({
+  alias: fc.boolean(),
+  v: fc.boolean(),
+  wildcard: fc.constantFrom('', '', 'x', 'X', '*'),
+});
+
 const compArb: fc.Arbitrary<Comp> = fc
   .record({
     op: fc.constantFrom('', '=', '!=', '>', '<', '>=', '<=', '~', '^'),
     parts: fc.tuple(small, small, small),
     length: fc.integer({ min: 1, max: 3 }),
     pre: fc.option(preId, { nil: undefined }),
+    spelling: spellingArb,
   })
   // Partial `!=` and prereleases on partial versions have quirks the README
   // tables do not describe; the unit tests cover those.
-  .map(({ op, parts, length, pre }) => {
+  .map(({ op, parts, length, pre, spelling }) => {
     const n = op === '!=' ? 3 : length;
-    return { op, parts: parts.slice(0, n), pre: n === 3 && pre !== undefined ? pre : '' };
+    return { op, parts: parts.slice(0, n), pre: n === 3 && pre !== undefined ? pre : '', spelling };
   });
 
-const rangeArb = fc.array(fc.array(compArb, { minLength: 1, maxLength: 2 }), {
-  minLength: 1,
-  maxLength: 2,
+// Hyphen bounds: plain versions, partial ones included.
+const boundArb = compArb.map((c) => ({ ...c, op: '' }));
+
+const groupArb: fc.Arbitrary<Group> = fc.record({
+  hyphen: fc.option(fc.tuple(boundArb, boundArb), { nil: undefined, freq: 4 }),
+  comps: fc.array(compArb, { minLength: 1, maxLength: 2 }),
+  separator: fc.constantFrom(' ', ',', ', '),
 });
+
+const rangeArb = fc.array(groupArb, { minLength: 1, maxLength: 2 });
 
 const tagsArb = fc.array(tagArb, { maxLength: 25 });
 

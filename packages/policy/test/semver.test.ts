@@ -155,6 +155,16 @@ describe('semver: tags are parsed as Flux parses them', () => {
     expect(selectTag(['app-1.0.0', 'app-1.2.0', 'web-1.9.0'], spec)).toBe('app-1.2.0');
   });
 
+  it('survives a tags iterable that selects with the same policy mid-loop', () => {
+    const policy = compilePolicy(semver('*'));
+    function* tags() {
+      yield '1.5.0';
+      expect(policy.select(['0.1.0'])).toBe('0.1.0');
+      yield '1.2.0';
+    }
+    expect(policy.select(tags())).toBe('1.5.0');
+  });
+
   it('accepts any iterable', () => {
     function* tags() {
       yield '1.0.0';
