@@ -73,11 +73,57 @@ const tSemver = await median(
   { runs: 5, warmup: 1 },
 );
 
+// Worst case for select: every tag beats the one before (ascending versions,
+// unbounded range), so every tag is scanned, compared and range-checked.
+const ascending = JSON.parse(
+  JSON.stringify(
+    Array.from({ length: COUNT }, (_, i) => `${i >> 14}.${(i >> 7) & 127}.${i & 127}`),
+  ),
+);
+const everything = compilePolicy({ policy: { semver: { range: '*' } } });
+const worstRounds = [];
+const worstRegexRounds = [];
+for (let round = 0; round < 5; round++) {
+  worstRounds.push(
+    await median(() => {
+      sink += everything.select(ascending)?.length ?? 0;
+    }),
+  );
+  worstRegexRounds.push(
+    await median(() => {
+      let count = 0;
+      for (const tag of ascending) if (versionLike.test(tag)) count++;
+      sink += count;
+    }),
+  );
+}
+const tWorst = middle(worstRounds);
+const tWorstRegex = middle(worstRegexRounds);
+
+// explain() must stay cheap enough for 10,000 tags: one entry object per tag.
+const tenThousand = tags.slice(0, 10_000);
+const tExplain = await median(() => {
+  sink += policy.explain(tenThousand).tags.length;
+});
+const tSelect10k = await median(() => {
+  sink += policy.select(tenThousand)?.length ?? 0;
+});
+
 report(`policy select, ${COUNT.toLocaleString('en')} mixed tags, range "${range}"`, [
   ['select (median)', ms(tSelect)],
   ['semver.maxSatisfying loose (median)', ms(tSemver)],
   ['one regex pass (median)', ms(tRegex)],
   ['maxSatisfying / select (target >= 5x)', ratio(tSemver, tSelect)],
   ['select / regex pass (target <= 3x)', ratio(tSelect, tRegex)],
+]);
+report(`worst case: ${COUNT.toLocaleString('en')} ascending versions, range "*"`, [
+  ['select (median)', ms(tWorst)],
+  ['one regex pass (median)', ms(tWorstRegex)],
+  ['select / regex pass', ratio(tWorst, tWorstRegex)],
+]);
+report('explain, first 10,000 of the mixed tags', [
+  ['explain (median)', ms(tExplain)],
+  ['select, same tags (median)', ms(tSelect10k)],
+  ['explain / select', ratio(tExplain, tSelect10k)],
 ]);
 if (sink === 0) console.log('(nothing selected)');

@@ -112,7 +112,7 @@ export class CompiledFilter implements TagValueSource {
     if (pattern === undefined || pattern === '') {
       throw new PolicyError(
         'INVALID_FILTER',
-        'filterTags.extract needs filterTags.pattern to match against',
+        `filterTags.extract ${JSON.stringify(extract)} needs a filterTags.pattern to expand over`,
       );
     }
     this.pattern = pattern;

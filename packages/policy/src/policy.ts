@@ -52,7 +52,9 @@ function selector(policy: unknown): Selector {
   if (name === 'semver') {
     const range = isObject(options) ? options.range : undefined;
     if (typeof range !== 'string') {
-      throw invalidPolicy('spec.policy.semver.range must be a string such as ">=1.0.0 <2.0.0"');
+      throw invalidPolicy(
+        `spec.policy.semver.range must be a string such as ">=1.0.0 <2.0.0", got ${range === null ? 'null' : typeof range}`,
+      );
     }
     return new SemverSelector(parseRange(range));
   }

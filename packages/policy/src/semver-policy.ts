@@ -106,7 +106,7 @@ export class SemverSelector {
           tag,
           outcome: 'prerelease',
           value,
-          reason: `${valueNote(tag, value)} is a prerelease, and no comparator in the part of "${range}" it satisfies has a prerelease (e.g. ">=1.0.0-0" admits them)`,
+          reason: `${valueNote(tag, value)} is a prerelease: it meets "${range}", but prereleases count only where a comparator of the same AND group has one (e.g. ">=1.0.0-0")`,
         };
       }
       return {

@@ -49,7 +49,9 @@ describe('filterTags.extract follows Go Regexp.ExpandString', () => {
   it('extract without pattern is INVALID_FILTER', () => {
     expect(() =>
       compilePolicy({ policy: { alphabetical: {} }, filterTags: { extract: '$1' } }),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
+    ).toThrow(
+      expect.objectContaining({ code: 'INVALID_FILTER', message: expect.stringContaining('"$1"') }),
+    );
   });
 
   it('a non-string pattern is INVALID_FILTER', () => {
