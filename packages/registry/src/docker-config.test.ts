@@ -46,6 +46,9 @@ fi
 if [ "$server" = "partial" ]; then
   echo '{"Username":"u"}' ; exit 0
 fi
+if [ "$server" = "spills" ]; then
+  printf '{"Username":"u","Secret":"${secret}"}\n' ; exit 2
+fi
 echo "credentials not found in native keychain"
 exit 1
 `;
@@ -182,6 +185,18 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const missing = await provider('gone').catch((e) => e);
     expect(missing.code).toBe('CREDENTIAL_HELPER');
     expect(missing.message).toContain('docker-credential-missing get failed (ENOENT)');
+  });
+
+  it('withholds the output of a failing helper that printed credentials', async () => {
+    const { env } = await writeHelper('acme', 'x', 'u', 'spilled-canary');
+    const path = await writeConfig({ credHelpers: { spills: 'acme' } });
+    const error = await dockerConfigCredentials({ path, env })('spills').catch((e) => e);
+    expect(error.code).toBe('CREDENTIAL_HELPER');
+    expect(error.message).toBe(
+      'docker-credential-acme get exited with status 2: (output withheld: it looks like JSON)',
+    );
+    expect(inspect(error, { depth: 10 })).not.toContain('spilled-canary');
+    expect(JSON.stringify(error)).not.toContain('spilled-canary');
   });
 
   it('reports a helper that succeeds with output other than credentials as CREDENTIAL_HELPER', async () => {

@@ -203,8 +203,13 @@ function withoutOutput(error: Error): Error {
   return Object.assign(new Error(error.message.split('\n')[0]), { code, signal });
 }
 
+// Helpers print their error messages on stdout, which is worth showing; but a
+// helper that printed its credentials and then failed must not leak them, so
+// anything shaped like JSON is withheld.
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
+  if (/^[[{]/.test(line) || line.includes('"Secret"'))
+    return '(output withheld: it looks like JSON)';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
