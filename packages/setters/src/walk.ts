@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { SettersError } from './errors.js';
 import type { Problem } from './types.js';
@@ -101,7 +101,8 @@ export async function* walkCandidates(
     for (const entry of entries) {
       if (entry.name === '.git') continue;
       const path = joinRel(directory.path, entry.name);
-      let real = join(directory.real, entry.name);
+      // `directory.real` is already absolute and normalized; join() would normalize it again per entry.
+      let real = `${directory.real}${directory.real.endsWith(sep) ? '' : sep}${entry.name}`;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
