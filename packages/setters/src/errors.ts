@@ -2,7 +2,9 @@
  * Why {@link updateTree} threw:
  * - `PATH_OUTSIDE_ROOT`: `options.path` resolves (lexically or through a symlink) outside the root.
  * - `ABORTED`: `options.signal` was aborted; files already written stay written (each write is atomic).
- * - `IO`: the file system refused a read, a walk or a write; `cause` holds Node's error.
+ * - `IO`: the file system refused a read, a walk or a write, or a file changed under the walk
+ *   (swapped for a symlink); `cause` holds the underlying error. After a failed write, files
+ *   written before it stay written (the message says how many) and the rest are unchanged.
  * - `INVALID_ARGUMENT`: an argument has the wrong type (e.g. `root` is not a path), as plain
  *   JavaScript callers can pass.
  */

@@ -137,7 +137,10 @@ export interface UpdateTreeOptions {
   exclude?: string[];
   /** Compute everything, write nothing, and return `oldText`/`newText` on each file. Default: `false`. */
   dryRun?: boolean;
-  /** Stops the walk between files; the call then rejects with `SettersError` `ABORTED`. Default: none. */
+  /**
+   * Checked before every file; once aborted the call rejects with `SettersError`
+   * `ABORTED` (`cause`: the signal's reason) and files already written stay written. Default: none.
+   */
   signal?: AbortSignal;
 }
 
