@@ -122,21 +122,21 @@ images:
       console.log('no changes: nothing to commit');
       return;
     }
-    console.log(`\n${await git(repo, 'diff', '--no-color', '--unified=0')}`);
+    console.log(`\n${(await git(repo, 'diff', '--no-color', '--unified=0')).trimEnd()}\n`);
     const lines = files.flatMap((file) =>
       file.changes.map((c) => `- ${file.path}: ${c.oldValue} -> ${c.newValue}`),
     );
     const message = `Update from image update automation\n\n${lines.join('\n')}\n`;
     await git(repo, 'commit', '--quiet', '-am', message);
-    console.log(await git(repo, 'log', '-1', '--format=committed %h %s%n%b'));
+    console.log((await git(repo, 'log', '-1', '--format=committed %h %s%n%b')).trimEnd());
   };
 
   console.log('== first cycle');
   await runCycle();
-  console.log('== second cycle (no new tags)');
+  console.log('\n== second cycle (no new tags)');
   await runCycle();
   await registry.pushTags('acme/web', ['1.5.1']);
-  console.log('== third cycle (1.5.1 was pushed)');
+  console.log('\n== third cycle (1.5.1 was pushed)');
   await runCycle();
 } finally {
   await rm(repo, { recursive: true, force: true });
