@@ -4,24 +4,27 @@ export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 // Plain scalars that a YAML 1.2 (core schema) or YAML 1.1 reader resolves to
 // something other than this string. Both matter: Flux, kustomize and Helm read
 // with go-yaml (1.2 core plus 1.1 booleans on output), older tools with 1.1.
+// The 1.1 patterns are as loose as the loosest common reader (eemeli/yaml's
+// 1.1 schema reads `e1` and `09_` as numbers), because a needless quote is
+// harmless and a missing one changes the value's type.
 const NON_STRING_PLAIN: readonly RegExp[] = [
   // null
   /^(?:~|null|Null|NULL)$/,
   // booleans: 1.2 core, then the 1.1 extras
   /^(?:true|True|TRUE|false|False|FALSE)$/,
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/,
-  // integers: 1.2 core decimal/octal/hex, 1.1 binary/octal/hex/decimal with `_`, sexagesimal
-  /^[-+]?[0-9]+$/,
+  // integers: 1.2 core octal/hex, 1.1 decimal/binary/octal/hex with `_`, sexagesimal
   /^0o[0-7]+$/,
   /^0x[0-9a-fA-F]+$/,
+  /^[-+]?[0-9][0-9_]*$/,
   /^[-+]?0b[01_]+$/,
-  /^[-+]?0[0-7_]+$/,
-  /^[-+]?(?:0|[1-9][0-9_]*)$/,
   /^[-+]?0x[0-9a-fA-F_]+$/,
   /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/,
-  // floats: 1.2 core, 1.1 (with `_`, sexagesimal), infinities and NaN
+  // floats: 1.2 core, 1.1 (with `_`, exponent without digits before it, sexagesimal),
+  // infinities and NaN
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
   /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
   /^[-+]?\.(?:inf|Inf|INF)$/,
   /^\.(?:nan|NaN|NAN)$/,
@@ -30,6 +33,18 @@ const NON_STRING_PLAIN: readonly RegExp[] = [
   // 1.1 merge key and value key
   /^(?:<<|=)$/,
 ];
+
+// go-yaml v3, which Flux and kustomize read with, drops every `_` from a plain
+// scalar that starts with a digit or sign, then tries Go's ParseInt with base
+// prefixes in either case (`0X1F`, `-0o17`, `0B1`) and its float syntax.
+const GO_YAML_NUMBER_START = /^[-+0-9]/;
+const GO_YAML_NUMBER =
+  /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+
+function readsAsNonString(value: string): boolean {
+  if (NON_STRING_PLAIN.some((pattern) => pattern.test(value))) return true;
+  return GO_YAML_NUMBER_START.test(value) && GO_YAML_NUMBER.test(value.replaceAll('_', ''));
+}
 
 // A plain scalar may not start with an indicator (some may when followed by a
 // non-space, but nobody benefits from relying on that), and may not contain
@@ -47,7 +62,7 @@ const TAB = /\t/;
 /** Why a value cannot be written as a plain scalar, or `undefined` when it can. */
 export function plainUnsafeReason(value: string): string | undefined {
   if (value === '') return 'empty reads back as null';
-  if (NON_STRING_PLAIN.some((pattern) => pattern.test(value))) {
+  if (readsAsNonString(value)) {
     return 'reads back as a null, boolean, number or timestamp';
   }
   if (INDICATOR_START.test(value)) return 'starts with an indicator character';
