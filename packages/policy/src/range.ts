@@ -4,6 +4,7 @@
 // `>=1.3.0`, `<=1.2` means `<1.3.0`, parts after a wildcard are ignored), so a
 // range selects what it selects in Flux.
 import { PolicyError } from './errors.js';
+import { type ExpandedRange, expandHyphenRanges } from './hyphen.js';
 import {
   comparePart,
   comparePrerelease,
@@ -211,8 +212,10 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 }
 
+// Masterminds' part class also holds `|`: harmless after a wildcard, where
+// parts are ignored (`1.x.|` is `1.x`), and a parse error anywhere else.
 function isPartChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || c === 120 || c === 88 || c === 42;
+  return (c >= 48 && c <= 57) || c === 120 || c === 88 || c === 42 || c === 124;
 }
 
 function isIdentifierChar(c: number): boolean {
@@ -253,21 +256,33 @@ function comparator(
   };
 }
 
+// Parses one `||` group of the hyphen-expanded text, as Masterminds'
+// validConstraintRegex, findConstraintRegex and parseConstraint do.
 class RangeParser {
   private i = 0;
+  private readonly text: string;
 
   constructor(
-    private readonly text: string,
+    private readonly range: string,
+    private readonly expanded: ExpandedRange,
     private readonly end: number,
-  ) {}
+  ) {
+    this.text = expanded.text;
+  }
 
   fail(what: string, at: number = this.i): never {
-    const near = at >= this.text.length ? 'the end' : `"${this.text.slice(at, at + 12)}"`;
+    const range = this.range;
+    const position = this.expanded.originalPosition(at);
+    const near = position >= range.length ? 'the end' : `"${range.slice(position, position + 12)}"`;
+    const expansion =
+      this.text === range
+        ? ''
+        : ` (with hyphen ranges expanded, as Masterminds does: "${this.text}")`;
     throw new PolicyError(
       'INVALID_RANGE',
-      `invalid semver range "${this.text}": ${what} at position ${at} (near ${near}); ` +
+      `invalid semver range "${range}": ${what} at position ${position} (near ${near})${expansion}; ` +
         'expected Masterminds syntax such as ">=1.2.0 <2.0.0", "^1.4", "1.2.x" or "1.2 - 1.4.5"',
-      { range: this.text, position: at },
+      { range, position },
     );
   }
 
@@ -366,54 +381,22 @@ class RangeParser {
     return raw;
   }
 
-  // Hyphen ranges `A - B` need spaces around the hyphen.
-  private hyphenUpperBound(): { raw: RawVersion; at: number } | undefined {
-    const save = this.i;
-    if (this.skipSpaces() > 0 && this.code() === 45) {
-      this.i++;
-      if (this.skipSpaces() > 0) {
-        const at = this.i;
-        const raw = this.rawVersion();
-        if (raw !== undefined) return { raw, at };
-      }
-    }
-    this.i = save;
-    return undefined;
-  }
-
   group(start: number): AndGroup {
     this.i = start;
     const comparators: Comparator[] = [];
-    let afterComma = true;
     this.skipSpaces();
     for (;;) {
       if (this.i >= this.end) this.fail('expected a comparator');
-      const opAt = this.i;
       const op = this.operator();
       this.skipSpaces();
       const at = this.i;
-      const raw = this.expectVersion();
-      const upper =
-        op === OP_EQUAL && this.text[opAt] !== '=' ? this.hyphenUpperBound() : undefined;
-      if (upper === undefined) {
-        comparators.push(this.comparator(op, raw, at));
-      } else {
-        // Masterminds rewrites `A - B` with a regex that also swallows the
-        // spaces before A, gluing it to a preceding comparator: `>=0 1 - 2` is
-        // invalid there, `>=0, 1 - 2` is not. Reject it the same way.
-        if (!afterComma) this.fail('a hyphen range must start the group or follow a comma', at);
-        comparators.push(this.comparator(OP_GREATER_EQUAL, raw, at));
-        comparators.push(this.comparator(OP_LESS_EQUAL, upper.raw, upper.at));
-      }
+      comparators.push(this.comparator(op, this.expectVersion(), at));
       const spaces = this.skipSpaces();
       if (this.i >= this.end) break;
       if (this.code() === 44) {
         this.i++;
         this.skipSpaces();
-        afterComma = true;
-      } else if (spaces > 0) {
-        afterComma = false;
-      } else {
+      } else if (spaces === 0) {
         this.fail('expected a space, a comma or "||" after a comparator');
       }
     }
@@ -429,12 +412,13 @@ class RangeParser {
  * with the range text and the position that failed.
  */
 export function parseRange(text: string): SemverRange {
+  const expanded = expandHyphenRanges(text);
   const groups: AndGroup[] = [];
   let start = 0;
   for (;;) {
-    const bar = text.indexOf('||', start);
-    const end = bar < 0 ? text.length : bar;
-    groups.push(new RangeParser(text, end).group(start));
+    const bar = expanded.text.indexOf('||', start);
+    const end = bar < 0 ? expanded.text.length : bar;
+    groups.push(new RangeParser(text, expanded, end).group(start));
     if (bar < 0) break;
     start = bar + 2;
   }
