@@ -1,12 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: extract templates use Go's ${name} syntax.
 import { describe, expect, it } from 'vitest';
-import {
-  compilePolicy,
-  DEFAULT_EXCLUSIONS,
-  excludeTags,
-  PolicyError,
-  selectTag,
-} from '../src/index.js';
+import { compilePolicy, DEFAULT_EXCLUSIONS, excludeTags, selectTag } from '../src/index.js';
+import { policyErrorFrom } from './policy-error.js';
 
 // Alphabetical over the extracted values shows the expansion directly: the
 // winner is the tag whose expansion is greatest.
@@ -66,17 +61,13 @@ describe('filterTags.extract follows Go Regexp.ExpandString', () => {
   it.each(['(?=x)', '[a', 'a**', '(?P<n>a)(?P<n>b)', '\\8'])(
     'an invalid RE2 pattern %j is INVALID_PATTERN with RE2s complaint',
     (pattern) => {
-      let error: unknown;
-      try {
-        compilePolicy({ policy: { alphabetical: {} }, filterTags: { pattern } });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(PolicyError);
+      const error = policyErrorFrom(() =>
+        compilePolicy({ policy: { alphabetical: {} }, filterTags: { pattern } }),
+      );
       expect(error).toMatchObject({ code: 'INVALID_PATTERN', pattern });
-      expect((error as Error).message).toContain(pattern);
-      expect((error as Error).message).toMatch(/error parsing regexp/);
-      expect((error as Error).cause).toBeInstanceOf(Error);
+      expect(error.message).toContain(pattern);
+      expect(error.message).toMatch(/error parsing regexp/);
+      expect(error.cause).toBeInstanceOf(Error);
     },
   );
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GoFloat, parseGoFloat } from '../src/go-float.js';
-import { compilePolicy, PolicyError, selectTag } from '../src/index.js';
+import { compilePolicy, selectTag } from '../src/index.js';
+import { policyErrorFrom } from './policy-error.js';
 
 const alphabetical = (order?: string) => ({
   policy: { alphabetical: order === undefined ? {} : { order: order as 'asc' } },
@@ -81,16 +82,10 @@ describe('numerical', () => {
     expect(selectTag(['Inf', '1e308', '-infinity'], numerical('desc'))).toBe('-infinity');
   });
   it('fails the whole selection on one non-numeric candidate, naming it', () => {
-    let error: unknown;
-    try {
-      selectTag(['1', '2', 'latest'], numerical());
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(PolicyError);
+    const error = policyErrorFrom(() => selectTag(['1', '2', 'latest'], numerical()));
     expect(error).toMatchObject({ code: 'INVALID_NUMBER', tag: 'latest' });
-    expect((error as Error).message).toContain('"latest"');
-    expect((error as Error).message).toContain('filterTags.pattern');
+    expect(error.message).toContain('"latest"');
+    expect(error.message).toContain('filterTags.pattern');
   });
   it('fails on a value that overflows float64, like Go (ErrRange)', () => {
     expect(() => selectTag(['1', '1e400'], numerical())).toThrow(
