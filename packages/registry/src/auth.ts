@@ -36,10 +36,12 @@ export interface Prepared {
 export class Authenticator {
   readonly #settings: TransportSettings;
   readonly #credentials: CredentialProvider | undefined;
+  // Caches are keyed by {@link identityOf}, never by origin alone: two names
+  // mapped (by `hosts`) to one endpoint keep their own credentials.
   readonly #tokens: TokenCache;
   readonly #basic = new Map<string, string>();
   readonly #bearerChallenges = new Map<string, Challenge>();
-  /** Token requests in flight, by registry origin and scope, resolving to `Bearer …`. */
+  /** Token requests in flight, by registry identity and scope, resolving to `Bearer …`. */
   readonly #pending = new Map<string, Promise<string>>();
 
   constructor(settings: TransportSettings, credentials: CredentialProvider | undefined) {
@@ -57,7 +59,7 @@ export class Authenticator {
   async prepare(target: AuthTarget, site: RequestSite): Promise<Prepared | undefined> {
     const known = this.#known(target);
     if (known !== undefined) return { value: known, fresh: false };
-    const challenge = this.#bearerChallenges.get(target.endpoint.origin);
+    const challenge = this.#bearerChallenges.get(identityOf(target.endpoint));
     if (challenge === undefined) return undefined;
     // The remembered challenge's own scope named another repository: leave it out.
     return { value: await this.#bearer(target, challenge, undefined, site), fresh: true };
@@ -76,18 +78,18 @@ export class Authenticator {
     site: RequestSite,
     rejected: string | undefined,
   ): Promise<string> {
-    const { origin } = target.endpoint;
+    const identity = identityOf(target.endpoint);
     // A concurrent call may have obtained a value since this request was sent; only
     // the one the registry saw is known to be bad.
     const known = this.#known(target);
     if (known !== undefined && known !== rejected) return known;
-    this.#tokens.delete(origin, target.scope);
-    this.#basic.delete(origin);
+    this.#tokens.delete(identity, target.scope);
+    this.#basic.delete(identity);
 
     const challenges = parseChallenges(unauthorized.headers.get('www-authenticate'));
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.has('realm'));
     if (bearer !== undefined) {
-      this.#bearerChallenges.set(origin, bearer);
+      this.#bearerChallenges.set(identity, bearer);
       return this.#bearer(target, bearer, bearer.params.get('scope'), site);
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
@@ -101,7 +103,7 @@ export class Authenticator {
         );
       }
       const value = basicAuthorization(credential.username, credential.password);
-      this.#basic.set(origin, value);
+      this.#basic.set(identity, value);
       return value;
     }
     throw errorForReply(
@@ -114,9 +116,9 @@ export class Authenticator {
 
   /** The cached `Authorization` for this registry and scope: a live token, else Basic. */
   #known(target: AuthTarget): string | undefined {
-    const { origin } = target.endpoint;
-    const token = this.#tokens.get(origin, target.scope);
-    return token === undefined ? this.#basic.get(origin) : `Bearer ${token}`;
+    const identity = identityOf(target.endpoint);
+    const token = this.#tokens.get(identity, target.scope);
+    return token === undefined ? this.#basic.get(identity) : `Bearer ${token}`;
   }
 
   /**
@@ -130,14 +132,14 @@ export class Authenticator {
     askedScope: string | undefined,
     site: RequestSite,
   ): Promise<string> {
-    const { origin } = target.endpoint;
-    const key = `${origin} ${target.scope}`;
+    const identity = identityOf(target.endpoint);
+    const key = `${identity} ${target.scope}`;
     for (;;) {
       const inFlight = this.#pending.get(key);
       if (inFlight === undefined) {
         const fetching = this.#fetchToken(target, challenge, askedScope, site)
           .then(({ token, expiresIn }) => {
-            this.#tokens.set(origin, target.scope, token, expiresIn);
+            this.#tokens.set(identity, target.scope, token, expiresIn);
             return `Bearer ${token}`;
           })
           .finally(() => {
@@ -235,6 +237,7 @@ export class Authenticator {
       url,
       registry: target.endpoint.registry,
       repository: target.repository,
+      mapped: target.endpoint.mapped,
       headers:
         form === undefined
           ? { accept: 'application/json' }
@@ -256,6 +259,7 @@ export class Authenticator {
       repository: target.repository,
       method,
       url: reply.url,
+      mapped: target.endpoint.mapped,
     };
     if (reply.status !== 200) throw tokenEndpointError(reply, site);
     let body: unknown;
@@ -300,6 +304,11 @@ function tokenEndpointError(reply: Reply, site: RequestSite): RegistryError {
     );
   }
   return errorForReply(reply, site, 'UNEXPECTED_STATUS');
+}
+
+/** Whose credentials a cached value was made from, and where it may be sent. */
+function identityOf(endpoint: Endpoint): string {
+  return `${endpoint.origin} ${endpoint.credentialKey}`;
 }
 
 function basicAuthorization(username: string, password: string): string {

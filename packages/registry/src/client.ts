@@ -1,13 +1,15 @@
 import { Authenticator, type AuthTarget } from './auth.js';
 import { InvalidBodyError } from './body.js';
+import { parseChallenges } from './challenge.js';
 import type { CredentialProvider } from './credentials.js';
 import { isDigest, MANIFEST_MEDIA_TYPES, sha256Digest } from './digest.js';
-import { type Endpoint, endpointFor } from './endpoint.js';
-import { RegistryError, type RequestSite, redactUrl, requestError } from './errors.js';
-import { nextPageUrl, parseTagPage } from './pagination.js';
+import { type Endpoint, endpointFor, hostOrigins, type RegistryHost } from './endpoint.js';
+import { RegistryError, type RequestSite, redactUrl, requestError, statusLine } from './errors.js';
+import { InvalidLinkError } from './link.js';
+import { nextPageUrl, onOrigin, parseTagPage, type TagPage } from './pagination.js';
 import { type ImageReference, toReference } from './reference.js';
 import type { RetryOptions } from './retry.js';
-import { errorForReply } from './status.js';
+import { errorForReply, ociError } from './status.js';
 import {
   type FetchLike,
   type RegistryLogger,
@@ -36,13 +38,29 @@ export interface RegistryClientOptions {
    * (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`) always are. Default: `[]`.
    */
   insecureRegistries?: readonly string[];
-  /** Tags asked for per page (`n`). Default: `1000`. */
+  /**
+   * Where registries are really served, keyed by the registry as references
+   * write it (`registry.example.com`, `docker.io`), like containerd's
+   * `hosts.toml`: `{ 'registry.example.com': { endpoint: 'http://127.0.0.1:5000' } }`.
+   * References, credential lookups and error messages keep the name; only the
+   * requests (and the `Authorization` made for them) go to the endpoint. An
+   * `http://` endpoint allows plain HTTP to that origin. Default: `{}`.
+   */
+  hosts?: Readonly<Record<string, RegistryHost>>;
+  /**
+   * Tags asked for per page (`n`). A registry that refuses it on the first page
+   * is asked again with `n=1000` (when larger), then without `n`. Default: `1000`.
+   */
   pageSize?: number;
   /** Pages followed before failing with `TOO_MANY_PAGES`. Default: `1000`. */
   maxPages?: number;
   /** Largest response body accepted, in bytes. Default: `16777216` (16 MiB). */
   maxBodyBytes?: number;
-  /** Receives a line per request and per retry, never a secret. Default: none. */
+  /**
+   * Receives a line per request and per retry, and one per registry quirk worked
+   * around (skipped tag entries, a refused page size, a rewritten next link);
+   * never a secret. Default: none.
+   */
   logger?: RegistryLogger;
   /** Milliseconds since the epoch, for token expiry and `Retry-After` dates. Default: `Date.now`. */
   clock?: () => number;
@@ -79,9 +97,11 @@ export class RegistryClient {
   readonly #auth: Authenticator;
   readonly #pageSize: number;
   readonly #maxPages: number;
+  readonly #hosts: ReadonlyMap<string, string>;
   readonly #endpoints = new Map<string, Endpoint>();
 
   constructor(options: RegistryClientOptions = {}) {
+    this.#hosts = hostOrigins(options.hosts);
     this.#settings = {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       userAgent: options.userAgent ?? DEFAULTS.userAgent,
@@ -93,6 +113,7 @@ export class RegistryClient {
       ),
       maxDelayMs: atLeastZero('retry.maxDelayMs', options.retry?.maxDelayMs ?? DEFAULTS.maxDelayMs),
       insecureRegistries: [...(options.insecureRegistries ?? [])],
+      plainHttpOrigins: new Set([...this.#hosts.values()].filter((o) => o.startsWith('http:'))),
       maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
       logger: options.logger,
       now: options.clock ?? Date.now,
@@ -134,21 +155,62 @@ export class RegistryClient {
     const ref = toReference(repository);
     const endpoint = this.#endpoint(ref.registry);
     const target = this.#target(endpoint, ref.repository, options.signal);
-    let url: URL | undefined = new URL(`/v2/${ref.repository}/tags/list`, endpoint.origin);
-    url.searchParams.set('n', String(this.#pageSize));
-    const seen = new Set<string>();
+    const first = await this.#firstPage(target);
+    const skipped = new SkippedEntries(first.url);
+    const seen = new Set<string>([first.url.href]);
+    let reply = first.reply;
+    let movedFrom: string | undefined;
+    try {
+      for (let page = 1; ; page++) {
+        const site = siteOf(endpoint, ref.repository, 'GET', reply.url);
+        if (reply.status !== 200) throw errorForReply(reply, site, 'NAME_UNKNOWN');
+        const tags = skipped.add(parsed(() => parseTagPage(reply.body), site, reply.status));
+        const link = parsed(
+          () => nextPageUrl(reply.headers.get('link'), reply.url),
+          site,
+          reply.status,
+        );
+        let next: URL | undefined;
+        if (link !== undefined) {
+          next = onOrigin(link, endpoint.origin);
+          this.#checkNext(next, seen, page, site, reply.status);
+          if (link.origin !== endpoint.origin && movedFrom !== link.origin) {
+            movedFrom = link.origin;
+            this.#settings.logger?.warn?.(
+              `GET ${redactUrl(reply.url)}: Link rel="next" names ${movedFrom}; following its path and query on ${endpoint.origin} instead`,
+            );
+          }
+          seen.add(next.href);
+        }
+        yield tags;
+        if (next === undefined) return;
+        reply = await this.#request(target, 'GET', next, ACCEPT_JSON);
+      }
+    } finally {
+      skipped.report(this.#settings.logger);
+    }
+  }
 
-    for (let page = 1; url !== undefined; page++) {
-      seen.add(url.href);
-      const reply = await this.#request(target, 'GET', url, { accept: 'application/json' });
-      const site = siteOf(endpoint, ref.repository, 'GET', reply.url);
-      if (reply.status !== 200) throw errorForReply(reply, site, 'NAME_UNKNOWN');
-      const tags = parsed(() => parseTagPage(reply.body), site, reply.status);
-
-      const next = nextPageUrl(reply.headers.get('link'), reply.url);
-      if (next !== undefined) this.#checkNext(next, endpoint, seen, page, site, reply.status);
-      yield tags;
-      url = next;
+  /**
+   * The first page of a listing. A registry that refuses the page size
+   * (distribution 3 answers 400 `PAGINATION_NUMBER_INVALID` above its limit, ECR
+   * 405 for `n` over 1000) is asked once more with `n=1000` if `pageSize` was
+   * larger, then without `n`; later pages follow the registry's own links.
+   */
+  async #firstPage(target: AuthTarget): Promise<{ reply: Reply; url: URL }> {
+    const sizes: (number | undefined)[] = [this.#pageSize];
+    if (this.#pageSize > FALLBACK_PAGE_SIZE) sizes.push(FALLBACK_PAGE_SIZE);
+    sizes.push(undefined);
+    for (let i = 0; ; i++) {
+      const n = sizes[i];
+      const url = new URL(`/v2/${target.repository}/tags/list`, target.endpoint.origin);
+      if (n !== undefined) url.searchParams.set('n', String(n));
+      const reply = await this.#request(target, 'GET', url, ACCEPT_JSON);
+      if (n === undefined || !refusesPageSize(reply)) return { reply, url };
+      const then = sizes[i + 1];
+      this.#settings.logger?.warn?.(
+        `GET ${redactUrl(reply.url)}: ${statusLine(reply.status)}, the registry refused n=${n}; asking again ${then === undefined ? 'without n' : `with n=${then}`}`,
+      );
     }
   }
 
@@ -208,7 +270,7 @@ export class RegistryClient {
   #endpoint(registry: string): Endpoint {
     let endpoint = this.#endpoints.get(registry);
     if (endpoint === undefined) {
-      endpoint = endpointFor(registry, this.#settings.insecureRegistries);
+      endpoint = endpointFor(registry, this.#settings.insecureRegistries, this.#hosts);
       this.#endpoints.set(registry, endpoint);
     }
     return endpoint;
@@ -234,6 +296,7 @@ export class RegistryClient {
       url,
       registry: target.endpoint.registry,
       repository: target.repository,
+      mapped: target.endpoint.mapped,
       headers,
       signal: target.signal,
     };
@@ -245,48 +308,19 @@ export class RegistryClient {
       authorization: known === undefined ? undefined : { value: known.value, origin },
     });
     if (first.status !== 401) return first;
-    if (known?.fresh) {
-      throw errorForReply(
-        first,
-        { ...site, url: first.url },
-        'UNAUTHORIZED',
-        '(even with fresh credentials)',
-      );
-    }
+    if (known?.fresh) throw finalUnauthorized(first, { ...site, url: first.url });
 
     const fresh = await this.#auth.answer(target, first, { ...site, url: first.url }, known?.value);
     const second = await send(this.#settings, {
       ...exchange,
       authorization: { value: fresh, origin },
     });
-    if (second.status === 401) {
-      throw errorForReply(
-        second,
-        { ...site, url: second.url },
-        'UNAUTHORIZED',
-        '(even with fresh credentials)',
-      );
-    }
+    if (second.status === 401) throw finalUnauthorized(second, { ...site, url: second.url });
     return second;
   }
 
-  /** Refuses a next-page link that leaves the registry, loops, or passes `maxPages`. */
-  #checkNext(
-    next: URL,
-    endpoint: Endpoint,
-    seen: Set<string>,
-    page: number,
-    site: RequestSite,
-    status: number,
-  ) {
-    if (next.origin !== endpoint.origin) {
-      throw requestError(
-        'CROSS_ORIGIN_LINK',
-        site,
-        `Link rel="next" points to another origin (${redactUrl(next)}); refusing to follow it`,
-        { status },
-      );
-    }
+  /** Refuses a next-page link that loops or passes `maxPages`. */
+  #checkNext(next: URL, seen: Set<string>, page: number, site: RequestSite, status: number) {
     if (seen.has(next.href)) {
       throw requestError(
         'PAGINATION_LOOP',
@@ -307,7 +341,7 @@ export class RegistryClient {
 }
 
 function siteOf(endpoint: Endpoint, repository: string, method: string, url: URL): RequestSite {
-  return { registry: endpoint.registry, repository, method, url };
+  return { registry: endpoint.registry, repository, method, url, mapped: endpoint.mapped };
 }
 
 function parsed<T>(parse: () => T, site: RequestSite, status: number): T {
@@ -317,7 +351,78 @@ function parsed<T>(parse: () => T, site: RequestSite, status: number): T {
     if (error instanceof InvalidBodyError) {
       throw requestError('INVALID_RESPONSE', site, error.message, { status });
     }
+    if (error instanceof InvalidLinkError) {
+      throw requestError('INVALID_RESPONSE', site, `unreadable Link header: ${error.message}`, {
+        status,
+      });
+    }
     throw error;
+  }
+}
+
+const ACCEPT_JSON = { accept: 'application/json' };
+/** ECR's largest page, and the first size tried again when a registry refuses `pageSize`. */
+const FALLBACK_PAGE_SIZE = 1000;
+
+function refusesPageSize(reply: Reply): boolean {
+  if (reply.status === 405) return true;
+  return reply.status === 400 && ociError(reply.body)?.code === 'PAGINATION_NUMBER_INVALID';
+}
+
+/**
+ * The error for a 401 that fresh credentials did not fix. A Bearer challenge
+ * with `error="insufficient_scope"` means the token does not cover pulling this
+ * repository; Docker Hub answers that, not 404, for a repository that does not
+ * exist, so the message says both possibilities.
+ */
+function finalUnauthorized(reply: Reply, site: RequestSite): RegistryError {
+  const insufficientScope = parseChallenges(reply.headers.get('www-authenticate')).some(
+    (challenge) => challenge.params.get('error')?.toLowerCase() === 'insufficient_scope',
+  );
+  const note = insufficientScope
+    ? `(even with fresh credentials; insufficient_scope: the repository ${site.repository} may not exist, or may need credentials that can pull it)`
+    : '(even with fresh credentials)';
+  return errorForReply(reply, site, 'UNAUTHORIZED', note);
+}
+
+const MAX_QUOTED_ENTRY = 80;
+
+/**
+ * Counts the entries of `"tags"` left out across the pages of one listing and
+ * reports them in one log line when the listing ends.
+ */
+class SkippedEntries {
+  readonly #url: URL;
+  #nulls = 0;
+  #notTags = 0;
+  #firstNotTag: string | undefined;
+
+  constructor(url: URL) {
+    this.#url = url;
+  }
+
+  /** Counts a page's skipped entries and returns its tags. */
+  add(page: TagPage): string[] {
+    this.#nulls += page.nulls;
+    this.#notTags += page.notTags;
+    this.#firstNotTag ??= page.firstNotTag;
+    return page.tags;
+  }
+
+  report(logger: RegistryLogger | undefined): void {
+    const total = this.#nulls + this.#notTags;
+    if (total === 0) return;
+    const parts: string[] = [];
+    if (this.#nulls > 0) parts.push(`${this.#nulls} null`);
+    if (this.#notTags > 0) {
+      const example = this.#firstNotTag ?? '';
+      const shown =
+        example.length > MAX_QUOTED_ENTRY ? `${example.slice(0, MAX_QUOTED_ENTRY)}…` : example;
+      parts.push(`${this.#notTags} not a tag name, e.g. ${JSON.stringify(shown)}`);
+    }
+    logger?.warn?.(
+      `GET ${redactUrl(this.#url)}: skipped ${total} ${total === 1 ? 'entry' : 'entries'} of "tags" (${parts.join('; ')})`,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { RegistryError } from './errors.js';
 import { DOCKER_HUB } from './reference.js';
 
 /** The host Docker Hub's API is served from; `docker.io` itself only redirects. */
@@ -14,19 +15,98 @@ export interface Endpoint {
   readonly origin: string;
   /** The key credential providers are asked for. */
   readonly credentialKey: string;
+  /** Whether `origin` comes from the `hosts` option rather than from the name. */
+  readonly mapped: boolean;
 }
 
-/** Resolves the API origin and credential key of a registry name. */
-export function endpointFor(registry: string, insecureRegistries: readonly string[]): Endpoint {
+/** Where the requests for one registry really go: the `hosts` option of the client. */
+export interface RegistryHost {
+  /**
+   * Base URL serving the registry's API, `scheme://host[:port]` with no path:
+   * `http://127.0.0.1:5000`, `https://mirror.internal:8443`. An `http://`
+   * endpoint is the caller's opt-in to plain HTTP for that origin.
+   */
+  readonly endpoint: string;
+}
+
+/**
+ * Resolves the API origin and credential key of a registry name. `hosts` maps
+ * names as written to validated origins ({@link hostOrigins}); a mapped name
+ * keeps its credential key, only its requests move.
+ */
+export function endpointFor(
+  registry: string,
+  insecureRegistries: readonly string[],
+  hosts: ReadonlyMap<string, string> = new Map(),
+): Endpoint {
   const isHub = registry === DOCKER_HUB;
+  const credentialKey = isHub ? DOCKER_HUB_CREDENTIAL_KEY : registry;
+  const mapped = hosts.get(registry);
+  if (mapped !== undefined) return { registry, origin: mapped, credentialKey, mapped: true };
   const host = isHub ? DOCKER_HUB_API : registry;
   const scheme = allowsPlainHttp(host, insecureRegistries) ? 'http' : 'https';
   return {
     registry,
     // Through URL so an explicit default port compares equal to what fetch reports.
     origin: new URL(`${scheme}://${host}`).origin,
-    credentialKey: isHub ? DOCKER_HUB_CREDENTIAL_KEY : registry,
+    credentialKey,
+    mapped: false,
   };
+}
+
+/**
+ * Validates the `hosts` option (like containerd's `hosts.toml`, one endpoint per
+ * registry) and returns each registry's endpoint origin. Keys are registries as
+ * references write them; `index.docker.io` counts as `docker.io`, as in references.
+ * The endpoint value is never quoted in a message: it might hold a password.
+ *
+ * @throws {RegistryError} `INVALID_OPTIONS` naming the key.
+ */
+export function hostOrigins(hosts: unknown): Map<string, string> {
+  const origins = new Map<string, string>();
+  if (hosts === undefined) return origins;
+  if (typeof hosts !== 'object' || hosts === null || Array.isArray(hosts)) {
+    throw invalidHosts('hosts must be an object of { endpoint } keyed by registry');
+  }
+  for (const [key, host] of Object.entries(hosts)) {
+    const where = `hosts[${JSON.stringify(key)}]`;
+    if (key === '' || key.includes('/')) {
+      throw invalidHosts(
+        `${where}: the key must be a registry as references write it (host[:port], e.g. registry.example.com or docker.io)`,
+        key,
+      );
+    }
+    const endpoint = (host as { endpoint?: unknown } | null)?.endpoint;
+    if (typeof endpoint !== 'string')
+      throw invalidHosts(`${where}.endpoint must be a string URL`, key);
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw invalidHosts(`${where}.endpoint is not a URL`, key);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw invalidHosts(`${where}.endpoint must be an http:// or https:// URL`, key);
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw invalidHosts(
+        `${where}.endpoint must not contain credentials; the credentials option provides them`,
+        key,
+      );
+    }
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw invalidHosts(
+        `${where}.endpoint must be scheme://host[:port] with no path, query or fragment (requests go to its /v2/)`,
+        key,
+      );
+    }
+    origins.set(key === 'index.docker.io' ? DOCKER_HUB : key, url.origin);
+  }
+  return origins;
+}
+
+function invalidHosts(message: string, registry = ''): RegistryError {
+  return new RegistryError('INVALID_OPTIONS', message, { registry });
 }
 
 /**

@@ -20,7 +20,6 @@ export type RegistryErrorCode =
   | 'TOO_MANY_REDIRECTS'
   | 'TOO_MANY_PAGES'
   | 'PAGINATION_LOOP'
-  | 'CROSS_ORIGIN_LINK'
   | 'RESPONSE_TOO_LARGE'
   | 'INVALID_RESPONSE'
   | 'INSECURE_REGISTRY'
@@ -85,6 +84,8 @@ export interface RequestSite {
   repository?: string;
   method: string;
   url: URL;
+  /** The registry is served by a `hosts` endpoint, so messages name it beside the URL. */
+  mapped?: boolean;
 }
 
 // Query parameters that carry credentials: signed blob URLs (S3, GCS, Azure), OAuth
@@ -107,7 +108,8 @@ export function redactUrl(url: URL): string {
 /**
  * Creates an error about a request. The message is `[METHOD] url: what`, or with
  * a status `[METHOD] url: 404 Not Found — what` (`what` in parentheses follows the
- * status without a dash; an empty `what` leaves the status alone).
+ * status without a dash; an empty `what` leaves the status alone). For a registry
+ * mapped by `hosts`, `url (registry as written)` takes the place of `url`.
  */
 export function requestError(
   code: RegistryErrorCode,
@@ -121,7 +123,8 @@ export function requestError(
     const status = statusLine(extra.status);
     text = what === '' ? status : `${status}${what.startsWith('(') ? ' ' : ' — '}${what}`;
   }
-  return new RegistryError(code, `[${site.method}] ${url}: ${text}`, {
+  const where = site.mapped ? `${url} (${site.registry})` : url;
+  return new RegistryError(code, `[${site.method}] ${where}: ${text}`, {
     registry: site.registry,
     repository: site.repository,
     method: site.method,

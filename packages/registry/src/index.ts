@@ -5,6 +5,7 @@ export { staticCredentials } from './credentials.js';
 export { MANIFEST_MEDIA_TYPES } from './digest.js';
 export type { DockerConfigOptions } from './docker-config.js';
 export { dockerConfigCredentials } from './docker-config.js';
+export type { RegistryHost } from './endpoint.js';
 export type { RegistryErrorCode, RegistryErrorDetails } from './errors.js';
 export { RegistryError } from './errors.js';
 export type { ImageReference } from './reference.js';

@@ -84,3 +84,22 @@ function codeForStatus(status: number, notFound: RegistryErrorCode): RegistryErr
   if (status >= 500 || status === 408 || status === 499) return 'UNAVAILABLE';
   return 'UNEXPECTED_STATUS';
 }
+
+// Docker Hub's pull-limit headers, e.g. `ratelimit-limit: 100;w=21600`.
+const RATE_LIMIT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining'] as const;
+const PRINTABLE = /^[\x20-\x7e]{1,100}$/;
+
+/**
+ * ` (ratelimit-limit: 100;w=21600, ratelimit-remaining: 0;w=21600)` when the
+ * reply carries Docker Hub's rate-limit headers, so a `RATE_LIMITED` message
+ * says which limit was hit and how much is left; otherwise `''`. Values that are
+ * not short printable text are left out rather than quoted.
+ */
+export function rateLimitNote(headers: Headers): string {
+  const parts: string[] = [];
+  for (const name of RATE_LIMIT_HEADERS) {
+    const value = headers.get(name)?.trim();
+    if (value !== undefined && PRINTABLE.test(value)) parts.push(`${name}: ${value}`);
+  }
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}

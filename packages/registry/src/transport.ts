@@ -15,7 +15,7 @@ import {
   parseRetryAfter,
   sleep,
 } from './retry.js';
-import { explainReply } from './status.js';
+import { explainReply, rateLimitNote } from './status.js';
 
 /** The `fetch` the client calls; Node's global `fetch` or any compatible function. */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
@@ -27,7 +27,10 @@ export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
 export interface RegistryLogger {
   /** Every request: method, redacted URL, status. */
   debug?(message: string): void;
-  /** Retries and the wait before them. */
+  /**
+   * Retries and the wait before them, and registry quirks worked around: a page
+   * size refused, entries of `"tags"` skipped, a next link moved to the registry's origin.
+   */
   warn?(message: string): void;
 }
 
@@ -40,6 +43,8 @@ export interface TransportSettings {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly insecureRegistries: readonly string[];
+  /** Origins of `http://` endpoints in the `hosts` option: the caller opted in to plain HTTP there. */
+  readonly plainHttpOrigins: ReadonlySet<string>;
   readonly maxBodyBytes: number;
   readonly logger: RegistryLogger | undefined;
   readonly now: () => number;
@@ -52,6 +57,8 @@ export interface Exchange {
   readonly url: URL;
   readonly registry: string;
   readonly repository?: string;
+  /** The registry is served by a `hosts` endpoint (messages then name it). */
+  readonly mapped?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent only to `origin`; dropped on any redirect that leaves it. */
   readonly authorization?: { readonly value: string; readonly origin: string };
@@ -91,6 +98,7 @@ export async function send(settings: TransportSettings, exchange: Exchange): Pro
     repository: exchange.repository,
     method: exchange.method,
     url: exchange.url,
+    mapped: exchange.mapped,
   };
   const { signal } = exchange;
   for (let attempt = 1; ; attempt++) {
@@ -123,16 +131,18 @@ export async function send(settings: TransportSettings, exchange: Exchange): Pro
         replySite,
         explainReply(
           reply,
-          `(Retry-After asks for ${retryAfterMs} ms, more than retry.maxDelayMs ${settings.maxDelayMs} ms)`,
+          `(Retry-After asks for ${retryAfterMs} ms, more than retry.maxDelayMs ${settings.maxDelayMs} ms)${rateLimitNote(reply.headers)}`,
         ),
         { status: reply.status, retryAfterMs },
       );
     }
     if (attempt >= settings.attempts) {
+      const limited = reply.status === 429;
+      const limits = limited ? rateLimitNote(reply.headers) : '';
       throw requestError(
-        reply.status === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE',
+        limited ? 'RATE_LIMITED' : 'UNAVAILABLE',
         replySite,
-        explainReply(reply, `(gave up after ${attempt} attempts)`),
+        explainReply(reply, `(gave up after ${attempt} attempts)${limits}`),
         { status: reply.status, retryAfterMs },
       );
     }
@@ -182,16 +192,21 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
     repository: exchange.repository,
     method,
     url,
+    mapped: exchange.mapped,
   });
   try {
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'https:') {
         const host = url.host;
-        if (url.protocol !== 'http:' || !allowsPlainHttp(host, settings.insecureRegistries)) {
+        const allowed =
+          url.protocol === 'http:' &&
+          (allowsPlainHttp(host, settings.insecureRegistries) ||
+            settings.plainHttpOrigins.has(url.origin));
+        if (!allowed) {
           throw requestError(
             'INSECURE_REGISTRY',
             site(),
-            `refusing ${url.protocol.slice(0, -1)} to ${host}: plain HTTP is only used for loopback hosts and insecureRegistries`,
+            `refusing ${url.protocol.slice(0, -1)} to ${host}: plain HTTP is only used for loopback hosts, insecureRegistries and http:// endpoints of hosts`,
           );
         }
       }
