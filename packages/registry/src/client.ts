@@ -6,10 +6,16 @@ import { isDigest, MANIFEST_MEDIA_TYPES, sha256Digest } from './digest.js';
 import { type Endpoint, endpointFor, hostOrigins, type RegistryHost } from './endpoint.js';
 import { RegistryError, type RequestSite, redactUrl, requestError, statusLine } from './errors.js';
 import { InvalidLinkError } from './link.js';
-import { nextPageUrl, onOrigin, parseTagPage, type TagPage } from './pagination.js';
+import {
+  nextPageUrl,
+  onOrigin,
+  parseTagPage,
+  refusesPageSize,
+  SkippedEntries,
+} from './pagination.js';
 import { type ImageReference, toReference } from './reference.js';
 import type { RetryOptions } from './retry.js';
-import { errorForReply, ociError } from './status.js';
+import { errorForReply } from './status.js';
 import {
   type FetchLike,
   type RegistryLogger,
@@ -364,11 +370,6 @@ const ACCEPT_JSON = { accept: 'application/json' };
 /** ECR's largest page, and the first size tried again when a registry refuses `pageSize`. */
 const FALLBACK_PAGE_SIZE = 1000;
 
-function refusesPageSize(reply: Reply): boolean {
-  if (reply.status === 405) return true;
-  return reply.status === 400 && ociError(reply.body)?.code === 'PAGINATION_NUMBER_INVALID';
-}
-
 /**
  * The error for a 401 that fresh credentials did not fix. A Bearer challenge
  * with `error="insufficient_scope"` means the token does not cover pulling this
@@ -383,47 +384,6 @@ function finalUnauthorized(reply: Reply, site: RequestSite): RegistryError {
     ? `(even with fresh credentials; insufficient_scope: the repository ${site.repository} may not exist, or may need credentials that can pull it)`
     : '(even with fresh credentials)';
   return errorForReply(reply, site, 'UNAUTHORIZED', note);
-}
-
-const MAX_QUOTED_ENTRY = 80;
-
-/**
- * Counts the entries of `"tags"` left out across the pages of one listing and
- * reports them in one log line when the listing ends.
- */
-class SkippedEntries {
-  readonly #url: URL;
-  #nulls = 0;
-  #notTags = 0;
-  #firstNotTag: string | undefined;
-
-  constructor(url: URL) {
-    this.#url = url;
-  }
-
-  /** Counts a page's skipped entries and returns its tags. */
-  add(page: TagPage): string[] {
-    this.#nulls += page.nulls;
-    this.#notTags += page.notTags;
-    this.#firstNotTag ??= page.firstNotTag;
-    return page.tags;
-  }
-
-  report(logger: RegistryLogger | undefined): void {
-    const total = this.#nulls + this.#notTags;
-    if (total === 0) return;
-    const parts: string[] = [];
-    if (this.#nulls > 0) parts.push(`${this.#nulls} null`);
-    if (this.#notTags > 0) {
-      const example = this.#firstNotTag ?? '';
-      const shown =
-        example.length > MAX_QUOTED_ENTRY ? `${example.slice(0, MAX_QUOTED_ENTRY)}…` : example;
-      parts.push(`${this.#notTags} not a tag name, e.g. ${JSON.stringify(shown)}`);
-    }
-    logger?.warn?.(
-      `GET ${redactUrl(this.#url)}: skipped ${total} ${total === 1 ? 'entry' : 'entries'} of "tags" (${parts.join('; ')})`,
-    );
-  }
 }
 
 function positive(name: string, value: number): number {

@@ -3,7 +3,10 @@
 // write them, and neither ever ends a listing silently: what cannot be read is
 // an error, what is skipped is counted.
 import { InvalidBodyError, parseJson } from './body.js';
+import { redactUrl } from './errors.js';
 import { InvalidLinkError, parseLinks, relations } from './link.js';
+import { type FailedReply, ociError } from './status.js';
+import type { RegistryLogger } from './transport.js';
 
 /**
  * The `rel="next"` target of a `Link` header resolved against the URL of the
@@ -130,4 +133,55 @@ export function parseTagPage(body: Buffer): TagPage {
     kept ??= (tags as string[]).slice(0, i);
   }
   return { tags: kept ?? (tags as string[]), nulls, notTags, firstNotTag };
+}
+
+const MAX_QUOTED_ENTRY = 80;
+
+/**
+ * Counts the entries of `"tags"` left out across the pages of one listing and
+ * reports them in one log line when the listing ends.
+ */
+export class SkippedEntries {
+  readonly #url: URL;
+  #nulls = 0;
+  #notTags = 0;
+  #firstNotTag: string | undefined;
+
+  constructor(url: URL) {
+    this.#url = url;
+  }
+
+  /** Counts a page's skipped entries and returns its tags. */
+  add(page: TagPage): string[] {
+    this.#nulls += page.nulls;
+    this.#notTags += page.notTags;
+    this.#firstNotTag ??= page.firstNotTag;
+    return page.tags;
+  }
+
+  /** Logs one `warn` line if anything was skipped. */
+  report(logger: RegistryLogger | undefined): void {
+    const total = this.#nulls + this.#notTags;
+    if (total === 0) return;
+    const parts: string[] = [];
+    if (this.#nulls > 0) parts.push(`${this.#nulls} null`);
+    if (this.#notTags > 0) {
+      const example = this.#firstNotTag ?? '';
+      const shown =
+        example.length > MAX_QUOTED_ENTRY ? `${example.slice(0, MAX_QUOTED_ENTRY)}…` : example;
+      parts.push(`${this.#notTags} not a tag name, e.g. ${JSON.stringify(shown)}`);
+    }
+    logger?.warn?.(
+      `GET ${redactUrl(this.#url)}: skipped ${total} ${total === 1 ? 'entry' : 'entries'} of "tags" (${parts.join('; ')})`,
+    );
+  }
+}
+
+/**
+ * Whether a first page was refused for its `n`: distribution 3 answers 400
+ * `PAGINATION_NUMBER_INVALID` above its limit, ECR 405 for `n` over 1000.
+ */
+export function refusesPageSize(reply: FailedReply): boolean {
+  if (reply.status === 405) return true;
+  return reply.status === 400 && ociError(reply.body)?.code === 'PAGINATION_NUMBER_INVALID';
 }
