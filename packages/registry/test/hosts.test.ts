@@ -85,6 +85,38 @@ describe('hosts: a registry served by another endpoint', () => {
     expect(error.message).toContain(NAME);
   });
 
+  it('still reaches a token realm on another host, Bearer only to the endpoint', async () => {
+    const seen: { server: string; authorization: string | undefined }[] = [];
+    const realm = await server((request, response) => {
+      seen.push({ server: 'realm', authorization: request.headers.authorization });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ token: 'mapped-token' }));
+    });
+    const endpoint = await server((request, response) => {
+      seen.push({ server: 'endpoint', authorization: request.headers.authorization });
+      if (request.headers.authorization === 'Bearer mapped-token') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ name: 'team/app', tags: ['1.0.0'] }));
+        return;
+      }
+      response.writeHead(401, {
+        'www-authenticate': `Bearer realm="${realm.origin}/token",service="example"`,
+      });
+      response.end();
+    });
+    const client = new RegistryClient({
+      credentials: staticCredentials({ [NAME]: basic }),
+      hosts: { [NAME]: { endpoint: endpoint.origin } },
+    });
+    expect(await client.listTags(`${NAME}/team/app`)).toEqual(['1.0.0']);
+    const basicValue = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+    expect(seen).toEqual([
+      { server: 'endpoint', authorization: undefined },
+      { server: 'realm', authorization: basicValue },
+      { server: 'endpoint', authorization: 'Bearer mapped-token' },
+    ]);
+  });
+
   it('keeps the credentials of two names on one endpoint apart', async () => {
     const r = await registry({ auth: { basic } });
     const client = new RegistryClient({
