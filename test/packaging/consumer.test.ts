@@ -27,7 +27,8 @@ const NODE_FREE_PACKAGES: readonly PackageName[] = ['policy', 'setters'];
  * The consumer tsconfigs: the strictest common settings, under each module
  * resolution a user picks. TypeScript 7 loads no @types package unless listed,
  * so the first three see Node's types only through the packages' own
- * references; the last one is a Node project without the DOM lib.
+ * references (with the default lib, which has the DOM but no AsyncDisposable
+ * below esnext); the last one is a Node project without the DOM lib.
  */
 const STRICT = {
   target: 'es2022',
@@ -41,7 +42,12 @@ const STRICT = {
 const TS_PROJECTS: Record<string, Record<string, unknown>> = {
   'module nodenext': { module: 'nodenext', moduleResolution: 'nodenext' },
   'moduleResolution bundler, module esnext': { module: 'esnext', moduleResolution: 'bundler' },
-  'moduleResolution bundler, module preserve': { module: 'preserve', moduleResolution: 'bundler' },
+  // esnext's own lib declares AsyncDisposable too; it must merge with @types/node's.
+  'moduleResolution bundler, module preserve, target esnext': {
+    module: 'preserve',
+    moduleResolution: 'bundler',
+    target: 'esnext',
+  },
   'module nodenext, lib es2022 and types node (no DOM)': {
     module: 'nodenext',
     moduleResolution: 'nodenext',
