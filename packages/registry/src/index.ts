@@ -1,3 +1,9 @@
+// The declarations use Node's types (`Buffer` in replies, `NodeJS.ProcessEnv`),
+// so they load @types/node themselves: TypeScript 7 loads no @types package that
+// a consumer's tsconfig does not list in `types`. `preserve` keeps this line in
+// dist/index.d.ts.
+/// <reference types="node" preserve="true" />
+
 export type { RegistryClientOptions, RequestOptions } from './client.js';
 export { RegistryClient } from './client.js';
 export type { Credential, CredentialProvider } from './credentials.js';

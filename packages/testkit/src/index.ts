@@ -1,3 +1,10 @@
+// The declarations use Node's types (`Buffer`, `node:http`, `AsyncDisposable`),
+// so they load @types/node themselves: TypeScript 7 loads no @types package that
+// a consumer's tsconfig does not list in `types`, and a target below esnext has
+// `AsyncDisposable` only from @types/node. `preserve` keeps this line in
+// dist/index.d.ts.
+/// <reference types="node" preserve="true" />
+
 export type {
   BasicAuthOptions,
   BearerAuthOptions,

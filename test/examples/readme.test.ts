@@ -1,0 +1,71 @@
+// READMEs checked against what the code really prints: the root README's demo
+// sample against a run of the demo, and the testkit README's example, run as
+// the plain JavaScript it says it is, against its output comments.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The fenced code blocks of a Markdown text, with their info string. */
+function codeBlocks(markdown: string): { lang: string; code: string }[] {
+  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((match) => ({
+    lang: match[1] ?? '',
+    code: match[2] ?? '',
+  }));
+}
+
+/**
+ * What a README example says it prints: the `//` comment lines directly
+ * below each `console.log(...)` line, in order.
+ */
+function expectedOutput(code: string): string[] {
+  const expected: string[] = [];
+  let afterLog = false;
+  for (const line of code.split('\n')) {
+    const comment = /^\s*\/\/ ?(.*)$/.exec(line);
+    if (afterLog && comment) expected.push(comment[1] ?? '');
+    else afterLog = line.includes('console.log(');
+  }
+  return expected;
+}
+
+/** The parts of the demo's output that change on every run: port, blob and commit hashes. */
+function withoutRunSpecifics(text: string): string {
+  return text
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+    .replace(/^index [0-9a-f]+\.\.[0-9a-f]+/gm, 'index BLOB..BLOB')
+    .replace(/^committed [0-9a-f]+ /gm, 'committed COMMIT ');
+}
+
+describe('READMEs', () => {
+  test('the root README shows what the demo prints', { timeout: 60_000 }, async () => {
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+    const samples = codeBlocks(readme).filter((block) => block.code.startsWith('== first cycle'));
+    expect(samples).toHaveLength(1);
+    const { stdout } = await run(process.execPath, ['examples/image-bump-cycle.mjs'], {
+      cwd: repoRoot,
+    });
+    expect(withoutRunSpecifics(samples[0]!.code)).toBe(withoutRunSpecifics(stdout));
+  });
+
+  test('the testkit README example runs as plain JavaScript and prints its comments', {
+    timeout: 60_000,
+  }, async () => {
+    const readme = await readFile(join(repoRoot, 'packages/testkit/README.md'), 'utf8');
+    const examples = codeBlocks(readme).filter((block) => block.lang === 'js');
+    expect(examples).toHaveLength(1);
+    const { code } = examples[0]!;
+    const expected = expectedOutput(code);
+    expect(expected.length).toBeGreaterThan(0);
+    // Run from the repository root, where `@tagsmith/testkit` resolves to the built package.
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', code], {
+      cwd: repoRoot,
+    });
+    expect(stdout.trimEnd().split('\n')).toEqual(expected);
+  });
+});
