@@ -207,28 +207,40 @@ describe('packed packages installed in fresh projects', { timeout: 60_000 }, () 
   const installed = (name: PackageName) => join(withTypes, 'node_modules/@tagsmith', name);
 
   describe.each(PACKAGES)('@tagsmith/%s tarball', (name) => {
-    test('ships dist and its sources, no build state or tests, and every map resolves', async () => {
+    test('ships dist only, no build state or tests, and every map carries its sources', async () => {
       const files = await listFiles(installed(name));
       expect(files).toContain('dist/index.js');
       expect(files).toContain('dist/index.d.ts');
-      expect(files).toContain('src/index.ts');
-      expect(files.filter((file) => /tsbuildinfo|\.test\.|(^|\/)test\//.test(file))).toEqual([]);
+      // DESIGN section 2: `files: ["dist"]`. Sources travel inside the maps instead.
+      expect(
+        files.filter(
+          (file) =>
+            !file.startsWith('dist/') &&
+            file !== 'package.json' &&
+            !/^(README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
+        ),
+      ).toEqual([]);
+      expect(
+        files.filter((file) => /tsbuildinfo|\.test\.|(^|\/)test\/|\.d\.ts\.map$/.test(file)),
+      ).toEqual([]);
 
-      const dangling: string[] = [];
+      const broken: string[] = [];
       for (const file of files) {
         const full = join(installed(name), file);
         if (/\.(js|d\.ts)$/.test(file)) {
           const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(await readFile(full, 'utf8'))?.[1];
-          if (url && !existsSync(join(dirname(full), url))) dangling.push(`${file} -> ${url}`);
+          if (url && !existsSync(join(dirname(full), url))) broken.push(`${file} -> ${url}`);
         }
         if (file.endsWith('.map')) {
-          const map = (await readJson(full)) as { sources: string[] };
-          for (const source of map.sources) {
-            if (!existsSync(join(dirname(full), source))) dangling.push(`${file} -> ${source}`);
-          }
+          const map = (await readJson(full)) as { sources: string[]; sourcesContent?: unknown[] };
+          const contents = map.sourcesContent ?? [];
+          map.sources.forEach((source, i) => {
+            if (typeof contents[i] !== 'string')
+              broken.push(`${file} -> ${source} (no sourcesContent)`);
+          });
         }
       }
-      expect(dangling).toEqual([]);
+      expect(broken).toEqual([]);
     });
 
     test('imports only Node built-ins and its declared dependencies', async () => {
