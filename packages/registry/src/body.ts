@@ -16,11 +16,11 @@ export class BodyTooLargeError extends Error {
  *
  * Every read races `signal` (the caller's signal joined with the request
  * deadline), and when it fires the reader is cancelled, which frees the
- * connection. Aborting the fetch alone is not enough: on Node 20, undici
+ * connection. Aborting the fetch alone is not enough: Node 20's fetch (undici)
  * leaves `reader.read()` pending forever when a `Content-Encoding: gzip` body
- * with a valid `Content-Length` turns out to be a broken gzip stream (the bytes
- * all arrived, so the abort has no connection left to tear down, and the
- * decoder's error never reaches the stream). Global `fetch` does the same.
+ * with a correct `Content-Length` holds a broken gzip stream. All its bytes
+ * have arrived, so the connection is already back in the pool and the abort
+ * has nothing to tear down, and the decoder's error never reaches the stream.
  *
  * @throws the signal's reason when it fires, {@link BodyTooLargeError} past `limit`.
  */
