@@ -1,6 +1,11 @@
 import { InvalidBodyError, parseJson } from './body.js';
 import { type Challenge, parseChallenges } from './challenge.js';
-import type { Credential, CredentialProvider } from './credentials.js';
+import {
+  type Credential,
+  type CredentialProvider,
+  checkCredential,
+  isHeaderToken,
+} from './credentials.js';
 import type { Endpoint } from './endpoint.js';
 import { abortedError, RegistryError, type RequestSite, requestError } from './errors.js';
 import { abortable } from './retry.js';
@@ -162,7 +167,9 @@ export class Authenticator {
   async #credential(target: AuthTarget, site: RequestSite): Promise<Credential | undefined> {
     if (this.#credentials === undefined) return undefined;
     try {
-      return await abortable(this.#credentials(target.endpoint.credentialKey), target.signal);
+      const { credentialKey, registry } = target.endpoint;
+      const credential = await abortable(this.#credentials(credentialKey), target.signal);
+      return checkCredential(credential, registry, credentialKey);
     } catch (error) {
       if (target.signal?.aborted) throw abortedError(site, target.signal.reason);
       throw error;
@@ -287,6 +294,14 @@ export class Authenticator {
         {
           status: reply.status,
         },
+      );
+    }
+    if (!isHeaderToken(value)) {
+      throw requestError(
+        'INVALID_RESPONSE',
+        site,
+        'token response has a token with characters that cannot be sent in a header',
+        { status: reply.status },
       );
     }
     this.#settings.logger?.debug?.(`obtained a token for ${target.scope} from ${url.origin}`);

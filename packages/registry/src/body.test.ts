@@ -37,4 +37,48 @@ describe('readBody', () => {
     await expect(readBody(response, 1024)).rejects.toThrow(/declares 1024000 bytes/);
     expect(stats.pulled).toBeLessThanOrEqual(1);
   });
+
+  describe('with a signal', () => {
+    /** A body that delivers one chunk, then never another: each later read stays pending. */
+    function stuckAfterOneChunk() {
+      const stats = { cancelledWith: undefined as unknown };
+      let sent = false;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return new Promise<void>(() => {});
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('{"tags":['));
+        },
+        cancel(reason) {
+          stats.cancelledWith = reason;
+        },
+      });
+      return { response: new Response(stream), stats };
+    }
+
+    it('rejects with the reason and cancels the body when the signal fires mid-read', async () => {
+      const { response, stats } = stuckAfterOneChunk();
+      const controller = new AbortController();
+      const reason = new Error('deadline');
+      const reading = readBody(response, 100, controller.signal);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort(reason);
+      // A cancelled reader reports `done`; that must not pass for the end of the body.
+      await expect(reading).rejects.toBe(reason);
+      expect(stats.cancelledWith).toBe(reason);
+    });
+
+    it('reads nothing when the signal has already fired', async () => {
+      const { response, stats } = streamed(3, 4);
+      const reason = new Error('gone');
+      await expect(readBody(response, 100, AbortSignal.abort(reason))).rejects.toBe(reason);
+      expect(stats.cancelled).toBe(true);
+    });
+
+    it('returns the whole body when the signal does not fire', async () => {
+      const { response } = streamed(3, 4);
+      const controller = new AbortController();
+      expect((await readBody(response, 100, controller.signal)).toString()).toBe('x'.repeat(12));
+    });
+  });
 });

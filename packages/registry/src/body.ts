@@ -13,28 +13,51 @@ export class BodyTooLargeError extends Error {
  * Reads a response body into one buffer, failing as soon as it passes `limit`
  * bytes: a hostile or broken registry streaming gigabytes costs us at most
  * `limit` bytes of memory, never the whole body.
+ *
+ * Every read races `signal` (the caller's signal joined with the request
+ * deadline), and when it fires the reader is cancelled, which frees the
+ * connection. Aborting the fetch alone is not enough: Node 20's fetch (undici)
+ * leaves `reader.read()` pending forever when a `Content-Encoding: gzip` body
+ * with a correct `Content-Length` holds a broken gzip stream. All its bytes
+ * have arrived, so the connection is already back in the pool and the abort
+ * has nothing to tear down, and the decoder's error never reaches the stream.
+ *
+ * @throws the signal's reason when it fires, {@link BodyTooLargeError} past `limit`.
  */
-export async function readBody(response: Response, limit: number): Promise<Buffer> {
+export async function readBody(
+  response: Response,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit) {
-    await response.body?.cancel().catch(() => {});
+    discardBody(response);
     throw new BodyTooLargeError(limit, declared);
   }
   const body = response.body;
   if (body === null) return Buffer.alloc(0);
 
   const reader = body.getReader();
+  const stop = signal === undefined ? undefined : stopOnAbort(reader, signal);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLargeError(limit);
+  try {
+    for (;;) {
+      const { done, value } = await (stop === undefined
+        ? reader.read()
+        : Promise.race([reader.read(), stop.aborted]));
+      // A cancelled reader reports `done`: that is the abort, not the end of the body.
+      if (signal?.aborted) throw signal.reason;
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        reader.cancel().catch(() => {});
+        throw new BodyTooLargeError(limit);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    stop?.dispose();
   }
   // One chunk is the common case for small pages: wrap it instead of copying.
   if (chunks.length === 1) {
@@ -44,9 +67,35 @@ export async function readBody(response: Response, limit: number): Promise<Buffe
   return Buffer.concat(chunks, total);
 }
 
-/** Releases a body we do not need so its connection can be reused. */
-export async function discardBody(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => {});
+/**
+ * A promise that rejects with the signal's reason when it fires, after
+ * cancelling the reader; one listener per body, not per chunk.
+ */
+function stopOnAbort(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal,
+): { aborted: Promise<never>; dispose(): void } {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      reject(signal.reason);
+      reader.cancel(signal.reason).catch(() => {});
+    };
+  });
+  // Rejections that happen between two reads are seen by the next race, or not needed.
+  aborted.catch(() => {});
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return { aborted, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * Releases a body we do not need so its connection can be freed or reused. The
+ * cancellation is not awaited: nothing in the body matters, and a stuck stream
+ * (see {@link readBody}) must not hold the call.
+ */
+export function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => {});
 }
 
 /** Thrown when a body is not what the protocol promises; the client names the request. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { credentialHost, findCredentialKey, staticCredentials } from './credentials.js';
+import {
+  checkCredential,
+  credentialHost,
+  findCredentialKey,
+  staticCredentials,
+} from './credentials.js';
+import { RegistryError } from './errors.js';
 
 describe('credentialHost', () => {
   it('strips scheme and path and folds Docker Hub spellings', () => {
@@ -31,5 +37,47 @@ describe('staticCredentials', () => {
     });
     expect(await provider('localhost:5000')).toEqual({ registryToken: 't' });
     expect(await provider('ghcr.io')).toBeUndefined();
+  });
+});
+
+describe('checkCredential', () => {
+  it('passes the three shapes through and reads undefined or null as none', () => {
+    expect(checkCredential({ username: 'u', password: '' }, 'r.io', 'r.io')).toEqual({
+      username: 'u',
+      password: '',
+    });
+    expect(checkCredential({ identityToken: 'i' }, 'r.io', 'r.io')).toEqual({ identityToken: 'i' });
+    expect(checkCredential({ registryToken: 'eyJ.a-b_c~+/=' }, 'r.io', 'r.io')).toEqual({
+      registryToken: 'eyJ.a-b_c~+/=',
+    });
+    expect(checkCredential(undefined, 'r.io', 'r.io')).toBeUndefined();
+    expect(checkCredential(null, 'r.io', 'r.io')).toBeUndefined();
+  });
+
+  it.each([
+    'secret-canary',
+    42,
+    ['secret-canary'],
+    {},
+    { username: 'u' },
+    { username: 'u', password: 7 },
+    { identityToken: 7 },
+    { identityToken: '' },
+    { registryToken: '' },
+    { registryToken: 'secret-canary\n' },
+    { registryToken: 'secret canary' },
+    { registryToken: 'secret-canary\u00e9' },
+  ])('refuses %j with CREDENTIAL_CONFIG naming the key, not the value', (value) => {
+    let error: unknown;
+    try {
+      checkCredential(value, 'docker.io', 'https://index.docker.io/v1/');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).code).toBe('CREDENTIAL_CONFIG');
+    expect((error as RegistryError).registry).toBe('docker.io');
+    expect((error as RegistryError).message).toContain('https://index.docker.io/v1/');
+    expect((error as RegistryError).message).not.toContain('canary');
   });
 });

@@ -1,3 +1,5 @@
+import { RegistryError } from './errors.js';
+
 /**
  * A secret for one registry: a username and password, an identity (refresh) token
  * that is exchanged for access tokens through OAuth2, or a registry token sent as
@@ -14,6 +16,56 @@ export type Credential =
  * only when a registry asks for authentication. Resolve `undefined` for anonymous.
  */
 export type CredentialProvider = (registry: string) => Promise<Credential | undefined>;
+
+// What a token sent as `Authorization: Bearer <token>` may hold: visible ASCII
+// (RFC 6750's b64token is a subset). A line break would make fetch throw a
+// TypeError that quotes the whole header, token included.
+const HEADER_TOKEN = /^[\x21-\x7e]+$/;
+
+/** Whether a token can be sent as `Bearer <token>`: non-empty, visible ASCII only. */
+export function isHeaderToken(token: string): boolean {
+  return HEADER_TOKEN.test(token);
+}
+
+/**
+ * Checks what a credential provider resolved: `undefined` (or `null`) for none,
+ * else exactly one {@link Credential} shape with string fields, and a registry
+ * token that can be sent in a header. Messages name the key, never a value.
+ *
+ * @throws {RegistryError} `CREDENTIAL_CONFIG` for anything else.
+ */
+export function checkCredential(
+  value: unknown,
+  registry: string,
+  key: string,
+): Credential | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bad = (why: string) =>
+    new RegistryError('CREDENTIAL_CONFIG', `the credential for ${key} ${why}`, { registry });
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw bad('is not an object');
+  }
+  const fields = value as Record<string, unknown>;
+  if ('registryToken' in fields) {
+    const token = fields.registryToken;
+    if (typeof token !== 'string' || !isHeaderToken(token)) {
+      throw bad('has a registryToken that is not a non-empty string of visible ASCII characters');
+    }
+    return { registryToken: token };
+  }
+  if ('identityToken' in fields) {
+    const token = fields.identityToken;
+    if (typeof token !== 'string' || token === '') {
+      throw bad('has an identityToken that is not a non-empty string');
+    }
+    return { identityToken: token };
+  }
+  const { username, password } = fields;
+  if (typeof username !== 'string' || typeof password !== 'string') {
+    throw bad('has neither string username and password, nor identityToken, nor registryToken');
+  }
+  return { username, password };
+}
 
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 

@@ -140,6 +140,59 @@ describe('dockerConfigCredentials: auths', () => {
   });
 });
 
+describe('dockerConfigCredentials: values of the wrong type', () => {
+  // Each of these once threw a TypeError, or ran a helper named by one letter of a string.
+  it.each([
+    [{ auths: { 'quay.io': null } }, 'auths["quay.io"] must be an object, not null'],
+    [{ auths: { 'quay.io': 'dXNlcjpwdw==' } }, 'auths["quay.io"] must be an object, not a string'],
+    [{ auths: { 'quay.io': [] } }, 'auths["quay.io"] must be an object, not an array'],
+    [{ auths: ['quay.io'] }, '"auths" must be an object, not an array'],
+    [{ auths: { 'quay.io': { username: 5, password: 'p' } } }, 'auths["quay.io"].username'],
+    [{ auths: { 'quay.io': { auth: true } } }, 'auths["quay.io"].auth must be a string'],
+    [{ credHelpers: { 'quay.io': null } }, 'credHelpers["quay.io"] must be a string'],
+    [{ credHelpers: { 'quay.io': 7 } }, 'credHelpers["quay.io"] must be a string'],
+    [{ credHelpers: 'acme' }, '"credHelpers" must be an object, not a string'],
+    [{ credsStore: 5 }, '"credsStore" must be a string'],
+    [{ credsStore: { name: 'acme' } }, '"credsStore" must be a string'],
+  ])(
+    'refuses %j with CREDENTIAL_CONFIG naming the key, for every registry',
+    async (config, named) => {
+      const path = await writeConfig(config);
+      const provider = dockerConfigCredentials({ path, env: {} });
+      for (const registry of ['quay.io', 'ghcr.io']) {
+        const error = await provider(registry).catch((e) => e);
+        expect(error).toBeInstanceOf(RegistryError);
+        expect(error.code).toBe('CREDENTIAL_CONFIG');
+        expect(error.registry).toBe(registry);
+        expect(error.message).toContain(path);
+        expect(error.message).toContain(named);
+      }
+    },
+  );
+
+  it('never quotes the value it refuses', async () => {
+    const path = await writeConfig({
+      auths: { 'quay.io': { username: 'u', password: 735_019_284 } },
+    });
+    const error = await dockerConfigCredentials({ path, env: {} })('quay.io').catch((e) => e);
+    expect(error.code).toBe('CREDENTIAL_CONFIG');
+    expect(error.message).toContain('auths["quay.io"].password must be a string, not a number');
+    expect(inspect(error, { depth: 10 })).not.toContain('735019284');
+  });
+
+  it('reads null sections and null fields as absent, as docker does', async () => {
+    const empty = await writeConfig({ auths: null, credHelpers: null, credsStore: null });
+    expect(await dockerConfigCredentials({ path: empty, env: {} })('quay.io')).toBeUndefined();
+    const path = await writeConfig({
+      auths: { 'quay.io': { auth: null, identitytoken: null, username: 'u', password: 'p' } },
+    });
+    expect(await dockerConfigCredentials({ path, env: {} })('quay.io')).toEqual({
+      username: 'u',
+      password: 'p',
+    });
+  });
+});
+
 describe('dockerConfigCredentials: credential helpers', () => {
   it('runs credHelpers[host] with the server URL on stdin', async () => {
     const { env, log } = await writeHelper('acme', 'registry.acme.io', 'robot', 'helper-secret');
@@ -216,5 +269,34 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const path = await writeConfig({ credsStore: '../../bin/sh' });
     const error = await dockerConfigCredentials({ path, env: {} })('x').catch((e) => e);
     expect(error.code).toBe('CREDENTIAL_HELPER');
+  });
+
+  it('refuses a name too long to be a file name instead of failing to spawn it', async () => {
+    // 5,000 characters once surfaced as a raw `spawn ENAMETOOLONG`.
+    for (const length of [5000, 238]) {
+      const path = await writeConfig({ credsStore: 'x'.repeat(length) });
+      const error = await dockerConfigCredentials({ path, env: {} })('quay.io').catch((e) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect(error.code).toBe('CREDENTIAL_HELPER');
+    }
+    // The longest name that fits a file name is looked for, and is simply not there.
+    const path = await writeConfig({ credsStore: 'x'.repeat(237) });
+    const error = await dockerConfigCredentials({ path, env: { PATH: dir } })('quay.io').catch(
+      (e) => e,
+    );
+    expect(error.code).toBe('CREDENTIAL_HELPER');
+    expect(error.message).toContain('failed (ENOENT)');
+  });
+
+  it('reports a helper that cannot be started as CREDENTIAL_HELPER with its code as cause', async () => {
+    const { env } = await writeHelper('acme', 'x', 'u', 'p');
+    const path = await writeConfig({ credsStore: 'acme' });
+    // spawn throws on a NUL byte in the environment, quoting the value in its message.
+    const poisoned = { ...env, API_TOKEN: 'env-canary\0x' };
+    const error = await dockerConfigCredentials({ path, env: poisoned })('x').catch((e) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.code).toBe('CREDENTIAL_HELPER');
+    expect(error.cause).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    expect(inspect(error, { depth: 10 })).not.toContain('env-canary');
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, type ExecFileException, execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Credential, type CredentialProvider, findCredentialKey } from './credentials.js';
@@ -21,24 +21,30 @@ export interface DockerConfigOptions {
 }
 
 interface AuthEntry {
-  auth?: unknown;
-  username?: unknown;
-  password?: unknown;
-  identitytoken?: unknown;
-  registrytoken?: unknown;
+  auth?: string | null;
+  username?: string | null;
+  password?: string | null;
+  identitytoken?: string | null;
+  registrytoken?: string | null;
 }
 
+/** The parts of a docker config this package reads, with their types checked. */
 interface DockerConfig {
-  auths?: Record<string, AuthEntry>;
-  credHelpers?: Record<string, string>;
+  auths: ReadonlyMap<string, AuthEntry>;
+  credHelpers: ReadonlyMap<string, string>;
   credsStore?: string;
 }
+
+const AUTH_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const;
 
 // docker stores a secret under this username when the secret is an identity token.
 const TOKEN_USERNAME = '<token>';
 // What docker-credential-helpers print when they hold nothing for a server.
 const NOT_FOUND = /credentials not found/i;
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// A file name is at most 255 bytes (NAME_MAX on Linux and macOS, and Windows'
+// limit), and the helper's file name is `docker-credential-<name>`.
+const MAX_HELPER_NAME = 255 - 'docker-credential-'.length;
 
 /**
  * Reads credentials the way the docker CLI does: `credHelpers[registry]`, then
@@ -61,17 +67,16 @@ export function dockerConfigCredentials(options: DockerConfigOptions = {}): Cred
     const config = await readConfig(path, registry);
     if (config === undefined) return undefined;
 
-    const helpers = config.credHelpers ?? {};
-    const helperKey = findCredentialKey(Object.keys(helpers), registry);
-    const helper = helperKey === undefined ? config.credsStore : helpers[helperKey];
-    if (typeof helper === 'string' && helper !== '') {
+    const { credHelpers, auths } = config;
+    const helperKey = findCredentialKey(credHelpers.keys(), registry);
+    const helper = helperKey === undefined ? config.credsStore : credHelpers.get(helperKey);
+    if (helper !== undefined && helper !== '') {
       const fromHelper = await runHelper(helper, registry, env, helperTimeoutMs);
       if (fromHelper !== undefined) return fromHelper;
     }
 
-    const auths = config.auths ?? {};
-    const key = findCredentialKey(Object.keys(auths), registry);
-    return key === undefined ? undefined : fromAuthEntry(auths[key]!, path, registry, key);
+    const key = findCredentialKey(auths.keys(), registry);
+    return key === undefined ? undefined : fromAuthEntry(auths.get(key)!, path, registry, key);
   };
 }
 
@@ -96,10 +101,75 @@ async function readConfig(path: string, registry: string): Promise<DockerConfig 
     // The parser's message quotes the text around the error, which may be a secret.
     throw configError(registry, `docker config ${path} is not valid JSON`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isObject(parsed)) {
     throw configError(registry, `docker config ${path} must hold a JSON object`);
   }
-  return parsed as DockerConfig;
+  return checkConfig(parsed, path, registry);
+}
+
+/**
+ * Checks the types of what we read, as docker's typed JSON decoder does: a
+ * wrong type anywhere in `auths`, `credHelpers` or `credsStore` fails the whole
+ * file, for every registry, naming the key. `null` sections and fields read as
+ * absent, as in Go; but a `null` entry (`"auths": {"quay.io": null}`) is refused,
+ * though Go would read it as an empty entry: it is a broken edit or template, and
+ * reading it as "no credentials" would hide that behind anonymous pulls.
+ * Messages name keys and types, never values.
+ */
+function checkConfig(
+  config: Record<string, unknown>,
+  path: string,
+  registry: string,
+): DockerConfig {
+  const where = `docker config ${path}`;
+  const fail = (what: string, value: unknown, expected: string) =>
+    configError(registry, `${where}: ${what} must be ${expected}, not ${typeName(value)}`);
+
+  const auths = new Map<string, AuthEntry>();
+  for (const [key, entry] of section(config.auths, '"auths"', fail)) {
+    const name = `auths[${JSON.stringify(key)}]`;
+    if (!isObject(entry)) throw fail(name, entry, 'an object');
+    for (const field of AUTH_FIELDS) {
+      const value = entry[field];
+      if (value !== undefined && value !== null && typeof value !== 'string') {
+        throw fail(`${name}.${field}`, value, 'a string');
+      }
+    }
+    auths.set(key, entry as AuthEntry);
+  }
+  const credHelpers = new Map<string, string>();
+  for (const [key, helper] of section(config.credHelpers, '"credHelpers"', fail)) {
+    if (typeof helper !== 'string') {
+      throw fail(`credHelpers[${JSON.stringify(key)}]`, helper, 'a string (a helper name)');
+    }
+    credHelpers.set(key, helper);
+  }
+  const { credsStore } = config;
+  if (credsStore !== undefined && credsStore !== null && typeof credsStore !== 'string') {
+    throw fail('"credsStore"', credsStore, 'a string (a helper name)');
+  }
+  return { auths, credHelpers, credsStore: credsStore ?? undefined };
+}
+
+/** The own entries of an object-valued section; none when it is absent or `null`. */
+function section(
+  value: unknown,
+  name: string,
+  fail: (what: string, value: unknown, expected: string) => RegistryError,
+): [string, unknown][] {
+  if (value === undefined || value === null) return [];
+  if (!isObject(value)) throw fail(name, value, 'an object');
+  return Object.entries(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }
 
 function fromAuthEntry(
@@ -109,15 +179,11 @@ function fromAuthEntry(
   key: string,
 ): Credential | undefined {
   const where = `docker config ${path}, auths["${key}"]`;
-  if (typeof entry.registrytoken === 'string' && entry.registrytoken !== '') {
-    return { registryToken: entry.registrytoken };
-  }
-  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-    return { identityToken: entry.identitytoken };
-  }
+  if (entry.registrytoken) return { registryToken: entry.registrytoken };
+  if (entry.identitytoken) return { identityToken: entry.identitytoken };
   let username = entry.username;
   let password = entry.password;
-  if (typeof entry.auth === 'string' && entry.auth !== '') {
+  if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon === -1) {
@@ -142,40 +208,58 @@ function runHelper(
   env: NodeJS.ProcessEnv,
   timeout: number,
 ): Promise<Credential | undefined> {
-  const program = `docker-credential-${name}`;
-  if (!HELPER_NAME.test(name)) {
+  if (!HELPER_NAME.test(name) || name.length > MAX_HELPER_NAME) {
+    const shown = name.length > 60 ? `${name.slice(0, 60)}… (${name.length} characters)` : name;
     return Promise.reject(
-      helperError(registry, `credential helper name "${name}" is not a plain program name`),
+      helperError(
+        registry,
+        `credential helper name "${shown}" is not a plain program name of at most ${MAX_HELPER_NAME} characters`,
+      ),
     );
   }
+  const program = `docker-credential-${name}`;
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      program,
-      ['get'],
-      { env, timeout, maxBuffer: 1024 * 1024, windowsHide: true },
-      (error, stdout) => {
-        if (error) {
-          if (NOT_FOUND.test(stdout)) return resolve(undefined);
-          const exit = (error as { code?: unknown }).code;
-          const reason =
-            typeof exit === 'number' ? `exited with status ${exit}` : `failed (${exit})`;
-          const said = firstLine(stdout);
-          return reject(
-            helperError(
-              registry,
-              `${program} get ${reason}${said === '' ? '' : `: ${said}`}`,
-              error.killed ? undefined : withoutOutput(error),
-            ),
-          );
-        }
-        // Inside a callback a throw would escape the promise and crash the process.
-        try {
-          resolve(parseHelperOutput(program, registry, stdout));
-        } catch (parseError) {
-          reject(parseError);
-        }
-      },
-    );
+    const onExit = (error: ExecFileException | null, stdout: string) => {
+      if (error) {
+        if (NOT_FOUND.test(stdout)) return resolve(undefined);
+        const exit = (error as { code?: unknown }).code;
+        const reason = typeof exit === 'number' ? `exited with status ${exit}` : `failed (${exit})`;
+        const said = firstLine(stdout);
+        return reject(
+          helperError(
+            registry,
+            `${program} get ${reason}${said === '' ? '' : `: ${said}`}`,
+            error.killed ? undefined : withoutOutput(error),
+          ),
+        );
+      }
+      // Inside a callback a throw would escape the promise and crash the process.
+      try {
+        resolve(parseHelperOutput(program, registry, stdout));
+      } catch (parseError) {
+        reject(parseError);
+      }
+    };
+    let child: ChildProcess;
+    try {
+      child = execFile(
+        program,
+        ['get'],
+        { env, timeout, maxBuffer: 1024 * 1024, windowsHide: true },
+        onExit,
+      );
+    } catch (error) {
+      // spawn throws some failures instead of reporting them (E2BIG, a NUL byte in
+      // env); their messages may quote an environment value, so only the code is kept.
+      const code = String((error as { code?: unknown }).code);
+      return reject(
+        helperError(
+          registry,
+          `${program} get could not be started (${code})`,
+          Object.assign(new Error(`spawn ${code}`), { code }),
+        ),
+      );
+    }
     child.stdin?.on('error', () => {
       // A helper that exits without reading stdin is reported through its exit status.
     });

@@ -79,6 +79,61 @@ describe('parseReference', () => {
   });
 });
 
+describe('parseReference: the registry host', () => {
+  // Each of these once passed and failed later as `TypeError: Invalid URL` (issue 7's fuzzing).
+  it.each([
+    ['1.2.3.4.5/x', '1.2.3.4.5'],
+    ['999.1.1.1/x', '999.1.1.1'],
+    ['08.1.1.1/x', '08.1.1.1'],
+    ['010.1.1.1/x', '010.1.1.1'], // URL reads it as octal 8.1.1.1
+    ['1.2.3/x', '1.2.3'], // URL reads it as 1.2.0.3
+    ['0x7f.0.0.1/x', '0x7f.0.0.1'],
+    ['registry.1/x', 'registry.1'],
+    ['a.0x10/x', 'a.0x10'],
+    ['[:::]/x', '[:::]'],
+    ['[::1.2.3]:5000/x', '[::1.2.3]'],
+    ['xn--a.example.com/x', 'xn--a.example.com'],
+    [`${'a'.repeat(64)}.io/x`, 'a'.repeat(64)],
+    ['host.io:0/x', 'registry port "0"'],
+    ['host.io:65536/x', 'registry port "65536"'],
+    ['host.io:/x', 'registry port ""'],
+  ])('refuses %j, naming the registry', (ref, named) => {
+    let error: unknown;
+    try {
+      parseReference(ref);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).code).toBe('INVALID_REFERENCE');
+    expect((error as RegistryError).message).toContain(named);
+    expect((error as RegistryError).registry).toBe(ref.slice(0, ref.indexOf('/')));
+  });
+
+  it.each([
+    '127.0.0.1/x',
+    '0.0.0.0/x',
+    '255.255.255.255:65535/x',
+    '[::]/x',
+    '[::ffff:1.2.3.4]:5000/x',
+    '[1:2:3:4:5:6:7:8]/x',
+    'xn--nxasmq6b.com/x',
+    '1.2.3.4.example.com/x',
+    'a-b.c--d.io:1/x',
+    `${'a'.repeat(63)}.io/x`,
+    'Registry.Example.COM/x',
+  ])('accepts %j, a host new URL accepts too', (ref) => {
+    const { registry } = parseReference(ref);
+    expect(registry).toBe(ref.slice(0, ref.indexOf('/')));
+    expect(URL.canParse(`https://${registry}/`)).toBe(true);
+  });
+
+  it('looks digest algorithms up as own keys only', () => {
+    // `constructor` once found Object's constructor and threw `hex.test is not a function`.
+    expect(parts('nginx@constructor:abc')).toMatchObject({ digest: 'constructor:abc' });
+  });
+});
+
 describe('toReference', () => {
   it('validates and normalises plain objects', () => {
     expect(String(toReference({ registry: 'docker.io', repository: 'nginx', tag: '1' }))).toBe(

@@ -22,11 +22,17 @@ export const DOCKER_HUB = 'docker.io';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const HEX_BY_ALGORITHM: Record<string, RegExp> = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-};
+// A Map, not an object literal: `constructor:…` must not find Object's constructor.
+const HEX_BY_ALGORITHM = new Map([
+  ['sha256', /^[a-f0-9]{64}$/],
+  ['sha512', /^[a-f0-9]{128}$/],
+]);
 const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+// RFC 1035: a label longer than this can never be resolved.
+const MAX_LABEL_LENGTH = 63;
+// The WHATWG URL parser reads a host whose last label is a decimal or 0x number as IPv4.
+const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/;
+const IPV4_PART = /^(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 const IPV6_HOST = /^\[[a-fA-F0-9:.]+\]$/;
 const PORT = /^[0-9]{1,5}$/;
 const MAX_NAME_LENGTH = 255;
@@ -117,26 +123,58 @@ export function toReference(reference: string | ImageReference): ImageReference 
   return parsed;
 }
 
+/**
+ * Checks the registry part: a DNS name, an IPv4 dotted quad or a bracketed IPv6
+ * address, with an optional port 1-65535. Everything accepted here is a host the
+ * WHATWG URL parser accepts too, so a bad registry fails here, naming itself,
+ * rather than later as a `TypeError` from `new URL`. IPv4 is stricter than that
+ * parser, which reads `010.1.1.1` as octal `8.1.1.1` and `1.2.3` as `1.2.0.3`:
+ * a registry written that way is a mistake, not a wish.
+ */
 function checkDomain(ref: string, domain: string): void {
   let host = domain;
   const portAt = domain.lastIndexOf(':');
   if (portAt !== -1 && !domain.endsWith(']')) {
     const port = domain.slice(portAt + 1);
     host = domain.slice(0, portAt);
-    if (!PORT.test(port) || Number(port) > 65535) {
-      throw invalid(ref, domain, `registry port "${port}" must be a number from 0 to 65535`);
+    if (!PORT.test(port) || Number(port) < 1 || Number(port) > 65535) {
+      throw invalid(ref, domain, `registry port "${port}" must be a number from 1 to 65535`);
     }
   }
-  if (IPV6_HOST.test(host)) return;
-  for (const part of host.split('.')) {
-    if (!DOMAIN_COMPONENT.test(part)) {
+  if (host.startsWith('[')) {
+    if (!IPV6_HOST.test(host) || !isUrlHost(host)) {
+      throw invalid(ref, domain, `registry host "${host}" is not a valid IPv6 address`);
+    }
+    return;
+  }
+  const labels = host.split('.');
+  if (NUMERIC_LABEL.test(labels.at(-1)!)) {
+    if (labels.length !== 4 || !labels.every((label) => IPV4_PART.test(label))) {
       throw invalid(
         ref,
         domain,
-        `registry host "${host}" is not a valid host name (bad label "${part}")`,
+        `registry host "${host}" is not a valid IPv4 address (four numbers 0-255 without leading zeros)`,
+      );
+    }
+    return;
+  }
+  for (const label of labels) {
+    if (!DOMAIN_COMPONENT.test(label) || label.length > MAX_LABEL_LENGTH) {
+      throw invalid(
+        ref,
+        domain,
+        `registry host "${host}" is not a valid host name (bad label "${label}")`,
       );
     }
   }
+  // What the labels cannot show: `xn--` labels must be valid punycode.
+  if (!isUrlHost(host)) {
+    throw invalid(ref, domain, `registry host "${host}" is not a valid host name`);
+  }
+}
+
+function isUrlHost(host: string): boolean {
+  return URL.canParse(`https://${host}/`);
 }
 
 function checkRepository(ref: string, registry: string, repository: string): void {
@@ -162,7 +200,7 @@ function checkDigest(ref: string, registry: string, digest: string): void {
     throw invalid(ref, registry, `digest "${digest}" must look like algorithm:hex`);
   }
   const colon = digest.indexOf(':');
-  const hex = HEX_BY_ALGORITHM[digest.slice(0, colon)];
+  const hex = HEX_BY_ALGORITHM.get(digest.slice(0, colon));
   if (hex !== undefined && !hex.test(digest.slice(colon + 1))) {
     throw invalid(ref, registry, `digest "${digest}" has the wrong length or non-hex characters`);
   }

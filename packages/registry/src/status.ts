@@ -11,15 +11,17 @@ export interface FailedReply {
   readonly body: Buffer;
 }
 
-// The OCI distribution error codes that have a code of their own here.
-const OCI_CODES: Record<string, RegistryErrorCode> = {
-  UNAUTHORIZED: 'UNAUTHORIZED',
-  DENIED: 'DENIED',
-  NAME_UNKNOWN: 'NAME_UNKNOWN',
-  MANIFEST_UNKNOWN: 'MANIFEST_UNKNOWN',
-  TOOMANYREQUESTS: 'RATE_LIMITED',
-  NAME_INVALID: 'INVALID_REFERENCE',
-};
+// The OCI distribution error codes that have a code of their own here. A Map, so
+// a body saying `"code": "__proto__"` or `"constructor"` finds nothing (an object
+// literal would hand back Object.prototype or Object) and the status decides.
+const OCI_CODES = new Map<string, RegistryErrorCode>([
+  ['UNAUTHORIZED', 'UNAUTHORIZED'],
+  ['DENIED', 'DENIED'],
+  ['NAME_UNKNOWN', 'NAME_UNKNOWN'],
+  ['MANIFEST_UNKNOWN', 'MANIFEST_UNKNOWN'],
+  ['TOOMANYREQUESTS', 'RATE_LIMITED'],
+  ['NAME_INVALID', 'INVALID_REFERENCE'],
+]);
 
 const MAX_MESSAGE = 300;
 
@@ -72,7 +74,9 @@ export function errorForReply(
   note = '',
 ): RegistryError {
   const oci = ociError(reply.body);
-  const code = (oci?.code && OCI_CODES[oci.code]) || codeForStatus(reply.status, notFound);
+  const code =
+    (oci?.code === undefined ? undefined : OCI_CODES.get(oci.code)) ??
+    codeForStatus(reply.status, notFound);
   return requestError(code, site, explainReply(reply, note), { status: reply.status });
 }
 

@@ -226,7 +226,7 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
       });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location !== null) {
-        await discardBody(response);
+        discardBody(response);
         if (hop === MAX_REDIRECTS) {
           throw requestError('TOO_MANY_REDIRECTS', site(), `more than ${MAX_REDIRECTS} redirects`, {
             status: response.status,
@@ -243,8 +243,8 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
       }
       status = response.status;
       let bytes = EMPTY;
-      if (method === 'HEAD') await discardBody(response);
-      else bytes = await readBody(response, settings.maxBodyBytes);
+      if (method === 'HEAD') discardBody(response);
+      else bytes = await readBody(response, settings.maxBodyBytes, controller.signal);
       settings.logger?.debug?.(`${method} ${redactUrl(url)} -> ${response.status}`);
       return { status: response.status, headers: response.headers, url, body: bytes };
     }

@@ -1,6 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
-import { RegistryClient, staticCredentials } from '../src/index.js';
+import {
+  type CredentialProvider,
+  dockerConfigCredentials,
+  RegistryClient,
+  staticCredentials,
+} from '../src/index.js';
 import { failure, useRegistries, useServers } from './setup.js';
 
 const registry = useRegistries({ 'team/app': ['1.0', '2.0'] });
@@ -315,5 +323,62 @@ describe('identity and registry tokens', () => {
       'GET /v2/team/app/tags/list [Bearer]',
     ]);
     expect(r.requests[2]!.headers.authorization).toBe(`Bearer ${issued.token}`);
+  });
+});
+
+describe('credentials of the wrong shape', () => {
+  it('fails with CREDENTIAL_CONFIG after the 401 when the docker config entry is null', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const dir = await mkdtemp(join(tmpdir(), 'tagsmith-auth-'));
+    try {
+      const path = join(dir, 'config.json');
+      await writeFile(path, JSON.stringify({ auths: { [r.host]: null } }));
+      const client = new RegistryClient({
+        credentials: dockerConfigCredentials({ path, env: {} }),
+      });
+      const error = await failure(client.listTags(`${r.host}/team/app`));
+      expect(error.code).toBe('CREDENTIAL_CONFIG');
+      expect(error.message).toContain(`auths["${r.host}"]`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['a string', 'bot:pw'],
+    ['an empty object', {}],
+    ['a number as password', { username: 'bot', password: 5 }],
+    ['a registry token with a line break', { registryToken: 'abc\ndef' }],
+    ['an empty identity token', { identityToken: '' }],
+  ])('fails with CREDENTIAL_CONFIG when a provider returns %s', async (_what, credential) => {
+    const r = await registry({ auth: { bearer: {} } });
+    const credentials = (async () => credential) as unknown as CredentialProvider;
+    const error = await failure(new RegistryClient({ credentials }).listTags(`${r.host}/team/app`));
+    expect(error.code).toBe('CREDENTIAL_CONFIG');
+    expect(error.message).toContain(r.host);
+  });
+
+  it('treats a provider returning null as no credential', async () => {
+    const r = await registry({ auth: { bearer: {} } });
+    const credentials = (async () => null) as unknown as CredentialProvider;
+    expect(await new RegistryClient({ credentials }).listTags(`${r.host}/team/app`)).toEqual([
+      '1.0',
+      '2.0',
+    ]);
+  });
+
+  it('fails with INVALID_RESPONSE when the token endpoint issues a token with a line break', async () => {
+    const { host } = await server((request, response, origin) => {
+      if (request.url?.startsWith('/token')) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end(JSON.stringify({ token: 'issued-token\r\nx-injected: 1' }));
+      }
+      response
+        .writeHead(401, { 'www-authenticate': `Bearer realm="${origin}/token",service="s"` })
+        .end();
+    });
+    const error = await failure(new RegistryClient().listTags(`${host}/team/app`));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).not.toContain('issued-token');
   });
 });

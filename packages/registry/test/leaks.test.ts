@@ -138,6 +138,13 @@ const cases: Case[] = [
     code: 'UNAUTHORIZED',
   },
   {
+    // fetch refuses the header with a TypeError quoting it whole, `Bearer <token>` included.
+    name: 'registry token with a trailing newline, as read from a file',
+    auth: { bearer: {} },
+    credential: { registryToken: `${SECRET}\n` },
+    code: 'CREDENTIAL_CONFIG',
+  },
+  {
     name: 'docker config credential helper, wrong password',
     auth: { basic: { username: 'bot', password: 'right' } },
     credential: 'docker-config-helper',

@@ -145,6 +145,22 @@ describe('every request failure names method, URL and status', () => {
   });
 });
 
+describe('OCI error codes are looked up as own keys only', () => {
+  // Once `__proto__` made `error.code` Object.prototype, `constructor` the Object function.
+  it.each([
+    ['__proto__', 404, 'NAME_UNKNOWN'],
+    ['constructor', 400, 'UNEXPECTED_STATUS'],
+    ['toString', 404, 'NAME_UNKNOWN'],
+    ['hasOwnProperty', 400, 'UNEXPECTED_STATUS'],
+  ] as const)('a body saying %j with a %i maps by status', async (ociCode, status, code) => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status, code: ociCode });
+    const error = await failure(new RegistryClient().listTags(`${r.host}/app`));
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(status);
+  });
+});
+
 describe('the codes are documented', () => {
   it('has a row for every code of the union in docs/errors.md and the README', async () => {
     const source = await readFile(new URL('../src/errors.ts', import.meta.url), 'utf8');
