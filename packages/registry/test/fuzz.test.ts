@@ -7,8 +7,9 @@
 // credential given to the client may show in an error or a log line.
 // parseReference and dockerConfigCredentials get generated input too.
 //
-// Generated Link targets are always URLs: a target that is none (`<http://a b>`)
-// is the pagination rules' case (issue 7, another branch), not generated here.
+// Link targets include ones that are no URL (`<http://a b>`, a port over
+// 65535, an unclosed IPv6 bracket) and bare ones without angle brackets: each
+// must be followed or be INVALID_RESPONSE, never a TypeError.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -108,8 +109,15 @@ const tagPath = fc.oneof(
   word.map((w) => `$ORIGIN/v2/fuzz/app/tags/list?last=${w}`),
   word.map((w) => `http://localhost:9/v2/fuzz/app/tags/list?last=${w}`),
   fc.constant(''),
+  fc.constantFrom(
+    'http://a b/v2/x',
+    'http://[::1/v2/x',
+    'http://127.0.0.1:99999/v2/x',
+    'ftp://x/y',
+  ),
 );
 const link = fc.oneof(
+  tagPath.map((t) => `${t}; rel=next`),
   tagPath.map((t) => `<${t}>; rel="next"`),
   tagPath.map((t) => `<${t}>; rel=next`),
   tagPath.map((t) => `<${t}>; REL="Next"; title="a, b"`),
