@@ -5,7 +5,7 @@
 // (the common case: a string round-trips exactly), and as its exact bytes
 // once some component is not; every file-system call takes either.
 import { isUtf8 } from 'node:buffer';
-import { dirname, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 
 /** An absolute path with symlinks resolved: a string when valid UTF-8, else its exact bytes. */
 export type RealPath = string | Buffer;
@@ -36,6 +36,12 @@ export function parentOf(path: RealPath): RealPath {
   if (typeof path === 'string') return dirname(path);
   const last = path.lastIndexOf(SEPARATOR[0]!);
   return fromBytes(path.subarray(0, Math.max(last, 1)));
+}
+
+/** The last component of `path`: a string when valid UTF-8, else its bytes. */
+export function baseNameOf(path: RealPath): string | Buffer {
+  if (typeof path === 'string') return basename(path);
+  return fromBytes(path.subarray(path.lastIndexOf(SEPARATOR[0]!) + 1));
 }
 
 /** Whether two real paths name the same bytes. */

@@ -1,7 +1,17 @@
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Minimatch } from 'minimatch';
 import { SettersError } from './errors.js';
-import { childOf, displayPath, fromBytes, isInside, pathKey, type RealPath } from './real-path.js';
+import {
+  baseNameOf,
+  childOf,
+  displayPath,
+  fromBytes,
+  isInside,
+  parentOf,
+  pathKey,
+  type RealPath,
+  samePath,
+} from './real-path.js';
 import type { Problem } from './types.js';
 import { TEMP_SUFFIX } from './write.js';
 
@@ -100,7 +110,12 @@ function ioError(what: string, path: string, cause: unknown): SettersError {
 
 const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 
-function byName(a: Entry, b: Entry): number {
+/** The name and, when that is lossy, the bytes of a path's last component. */
+function nameEntry(name: string | Buffer): Pick<Entry, 'name' | 'bytes'> {
+  return typeof name === 'string' ? { name } : { name: name.toString('utf8'), bytes: name };
+}
+
+function byName(a: Pick<Entry, 'name' | 'bytes'>, b: Pick<Entry, 'name' | 'bytes'>): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   // Two names that differ only in bytes that are not UTF-8 decode alike.
   return Buffer.compare(a.bytes ?? Buffer.from(a.name), b.bytes ?? Buffer.from(b.name));
@@ -135,73 +150,130 @@ function listDirectory(directory: Directory): readonly Entry[] | undefined {
  * `.git` is skipped; a symlink is followed only when its real path stays
  * inside the root, otherwise it is reported (when it could matter: a
  * directory, or a file the selection takes); dangling or looping symlinks are
- * skipped silently. Each real file and directory is visited once.
+ * skipped silently. Each real file and directory is visited once, under the
+ * first path the walk meets it by.
  *
- * Regular files cost no system call here: the entry type comes from the
- * listing (`d_type`), and the real path of a file in a real directory is that
- * directory's real path plus its name. Only symlinks are resolved.
+ * Regular files cost no system call and no bookkeeping here: the entry type
+ * comes from the listing (`d_type`), the real path of a file in a real
+ * directory is that directory's real path plus its name, and as each real
+ * directory is listed once, so is each file in it. Only symlinks are resolved,
+ * and only files reached through one are remembered, so the walk's memory
+ * grows with directories and symlinks, not files.
  */
-export function* walkCandidates(
+export function walkCandidates(
   root: RealPath,
   start: RealPath,
   selection: Selection,
   problems: Problem[],
 ): Generator<Candidate[], void, undefined> {
-  const seenDirectories = new Set<string>([pathKey(start)]);
-  const seenFiles = new Set<string>();
-  const stack: Directory[] = [{ real: start, path: displayPath(root, start) }];
-  while (stack.length > 0) {
-    const directory = stack.pop()!;
-    const entries = listDirectory(directory);
-    if (entries === undefined) continue;
-    const files: Candidate[] = [];
-    const subdirectories: Directory[] = [];
-    for (const entry of entries) {
-      const name = entry.name;
-      if (name === '.git') continue;
-      const path = joinRel(directory.path, name);
-      if (entry.isFile()) {
-        if (!selection.takesFile(path, name)) continue;
-        const real = childOf(directory.real, entry.bytes ?? name);
-        const key = pathKey(real);
-        if (seenFiles.has(key)) continue;
-        seenFiles.add(key);
-        files.push({ path, real });
-        continue;
-      }
-      let real = childOf(directory.real, entry.bytes ?? name);
-      let isDirectory = entry.isDirectory();
-      let isFile = false;
-      if (entry.isSymbolicLink()) {
-        const resolved = resolveLink(real, path);
-        if (resolved === undefined) continue;
-        ({ real, isDirectory, isFile } = resolved);
-        if (!isInside(root, real)) {
-          if (isDirectory || (isFile && selection.takesFile(path, name))) {
-            problems.push({
-              path,
-              line: 0,
-              column: 0,
-              kind: 'symlink-outside-root',
-              message: `${path}: symlink resolves outside the root and was not followed`,
-            });
-          }
-          continue;
+  return new TreeWalk(root, selection, problems).directories(start);
+}
+
+class TreeWalk {
+  readonly #root: RealPath;
+  readonly #selection: Selection;
+  readonly #problems: Problem[];
+  /** Real directories listed or queued: each is listed once. */
+  readonly #seenDirectories = new Set<string>();
+  /** The path each listed real directory was reported under. */
+  readonly #listed = new Map<string, string>();
+  /** Real files already reached through a symlink. */
+  readonly #linkedFiles = new Set<string>();
+
+  constructor(root: RealPath, selection: Selection, problems: Problem[]) {
+    this.#root = root;
+    this.#selection = selection;
+    this.#problems = problems;
+  }
+
+  *directories(start: RealPath): Generator<Candidate[], void, undefined> {
+    this.#seenDirectories.add(pathKey(start));
+    const stack: Directory[] = [{ real: start, path: displayPath(this.#root, start) }];
+    while (stack.length > 0) {
+      const directory = stack.pop()!;
+      const entries = listDirectory(directory);
+      if (entries === undefined) continue;
+      this.#listed.set(pathKey(directory.real), directory.path);
+      const files: Candidate[] = [];
+      const subdirectories: Directory[] = [];
+      for (const entry of entries) {
+        const name = entry.name;
+        if (name === '.git') continue;
+        const path = joinRel(directory.path, name);
+        if (entry.isFile()) {
+          if (!this.#selection.takesFile(path, name)) continue;
+          const real = childOf(directory.real, entry.bytes ?? name);
+          if (this.#linkedFiles.size > 0 && this.#linkedFiles.has(pathKey(real))) continue;
+          files.push({ path, real });
+        } else if (entry.isDirectory()) {
+          const real = childOf(directory.real, entry.bytes ?? name);
+          if (this.#entersDirectory(real, path)) subdirectories.push({ real, path });
+        } else if (entry.isSymbolicLink()) {
+          const target = this.#followLink(directory, entry, path);
+          if (target === undefined) continue;
+          if (target.isDirectory) subdirectories.push({ real: target.real, path });
+          else files.push({ path, real: target.real });
         }
       }
-      const key = pathKey(real);
-      if (isDirectory) {
-        if (seenDirectories.has(key) || !selection.entersDirectory(path)) continue;
-        seenDirectories.add(key);
-        subdirectories.push({ real, path });
-      } else if (isFile && selection.takesFile(path, name) && !seenFiles.has(key)) {
-        seenFiles.add(key);
-        files.push({ path, real });
-      }
+      // Reversed so the stack pops them in name order.
+      for (let i = subdirectories.length - 1; i >= 0; i--) stack.push(subdirectories[i]!);
+      yield files;
     }
-    // Reversed so the stack pops them in name order.
-    for (let i = subdirectories.length - 1; i >= 0; i--) stack.push(subdirectories[i]!);
-    yield files;
+  }
+
+  /** Whether to list the real directory `real`, met at `path`; marks it seen if so. */
+  #entersDirectory(real: RealPath, path: string): boolean {
+    const key = pathKey(real);
+    if (this.#seenDirectories.has(key) || !this.#selection.entersDirectory(path)) return false;
+    this.#seenDirectories.add(key);
+    return true;
+  }
+
+  /**
+   * Where the symlink `entry` of `directory` leads when the walk should go
+   * there: a directory to list, or a selected file not visited yet.
+   */
+  #followLink(
+    directory: Directory,
+    entry: Entry,
+    path: string,
+  ): { real: RealPath; isDirectory: boolean } | undefined {
+    const resolved = resolveLink(childOf(directory.real, entry.bytes ?? entry.name), path);
+    if (resolved === undefined) return undefined;
+    const { real, isDirectory, isFile } = resolved;
+    if (!isInside(this.#root, real)) {
+      if (isDirectory || (isFile && this.#selection.takesFile(path, entry.name))) {
+        this.#problems.push({
+          path,
+          line: 0,
+          column: 0,
+          kind: 'symlink-outside-root',
+          message: `${path}: symlink resolves outside the root and was not followed`,
+        });
+      }
+      return undefined;
+    }
+    if (isDirectory) return this.#entersDirectory(real, path) ? { real, isDirectory } : undefined;
+    if (!isFile || !this.#selection.takesFile(path, entry.name)) return undefined;
+    const key = pathKey(real);
+    if (this.#linkedFiles.has(key) || this.#visitedDirectly(real, directory, entry))
+      return undefined;
+    this.#linkedFiles.add(key);
+    return { real, isDirectory };
+  }
+
+  /**
+   * Whether the regular file `real` was already visited by its own name: its
+   * directory was listed (up to `current`, when that is the one being listed)
+   * and the selection took it there.
+   */
+  #visitedDirectly(real: RealPath, directory: Directory, current: Entry): boolean {
+    const parent = parentOf(real);
+    const parentPath = this.#listed.get(pathKey(parent));
+    if (parentPath === undefined) return false;
+    const own = nameEntry(baseNameOf(real));
+    if (samePath(parent, directory.real) && byName(own, current) > 0) return false;
+    return this.#selection.takesFile(joinRel(parentPath, own.name), own.name);
   }
 }
 

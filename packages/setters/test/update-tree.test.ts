@@ -194,6 +194,28 @@ describe('path and symlink safety', () => {
     expect(link.find((e) => e.name === 'b.yaml')?.isSymbolicLink()).toBe(true);
   });
 
+  it('visits a file reached by its name and by symlinks once, under the first path met', async () => {
+    const root = await tree({
+      'b/x.yaml': MARKED,
+      'c/z.yaml': MARKED,
+      'data/t.txt': MARKED,
+      'excluded/e.yaml': MARKED,
+    });
+    await symlink('b/x.yaml', join(root, 'a-link.yaml')); // met before b/x.yaml
+    await symlink('../b/x.yaml', join(root, 'c', 'back.yaml')); // met after it
+    await symlink('z.yaml', join(root, 'c', 'a.yaml')); // same directory, sorts first
+    await symlink('../data/t.txt', join(root, 'c', 'l1.yaml')); // t.txt itself is not selected
+    await symlink('../data/t.txt', join(root, 'c', 'l2.yaml'));
+    await symlink('excluded/e.yaml', join(root, 'to-excluded.yaml'));
+    const result = await updateTree(root, policies, { dryRun: true, exclude: ['excluded'] });
+    expect(result.files.map((f) => f.path)).toEqual([
+      'a-link.yaml',
+      'c/a.yaml',
+      'c/l1.yaml',
+      'to-excluded.yaml',
+    ]);
+  });
+
   it('writes a symlinked file through to its target inside the root, keeping the link', async () => {
     const root = await tree({ 'data/target.txt': MARKED });
     await symlink('data/target.txt', join(root, 'link.yaml'));
