@@ -197,20 +197,25 @@ describe('path and symlink safety', () => {
   it('visits a file reached by its name and by symlinks once, under the first path met', async () => {
     const root = await tree({
       'b/x.yaml': MARKED,
+      'b/y.yaml': MARKED,
+      'c/b.yaml': MARKED,
       'c/z.yaml': MARKED,
       'data/t.txt': MARKED,
       'excluded/e.yaml': MARKED,
     });
-    await symlink('b/x.yaml', join(root, 'a-link.yaml')); // met before b/x.yaml
-    await symlink('../b/x.yaml', join(root, 'c', 'back.yaml')); // met after it
-    await symlink('z.yaml', join(root, 'c', 'a.yaml')); // same directory, sorts first
+    await symlink('b/x.yaml', join(root, 'a-link.yaml')); // met before b/ is listed
+    await symlink('../b/y.yaml', join(root, 'c', 'back.yaml')); // met after b/y.yaml
+    await symlink('z.yaml', join(root, 'c', 'a.yaml')); // same directory, sorts before z.yaml
+    await symlink('b.yaml', join(root, 'c', 'm.yaml')); // same directory, sorts after b.yaml
     await symlink('../data/t.txt', join(root, 'c', 'l1.yaml')); // t.txt itself is not selected
     await symlink('../data/t.txt', join(root, 'c', 'l2.yaml'));
     await symlink('excluded/e.yaml', join(root, 'to-excluded.yaml'));
     const result = await updateTree(root, policies, { dryRun: true, exclude: ['excluded'] });
     expect(result.files.map((f) => f.path)).toEqual([
       'a-link.yaml',
+      'b/y.yaml',
       'c/a.yaml',
+      'c/b.yaml',
       'c/l1.yaml',
       'to-excluded.yaml',
     ]);
