@@ -76,9 +76,7 @@ class ByteNamedEntry implements Entry {
 
   constructor(dirent: Dirent<Buffer>) {
     this.#dirent = dirent;
-    const real = fromBytes(dirent.name);
-    this.name = typeof real === 'string' ? real : real.toString('utf8');
-    this.bytes = typeof real === 'string' ? undefined : real;
+    ({ name: this.name, bytes: this.bytes } = nameEntry(fromBytes(dirent.name)));
   }
 
   isFile(): boolean {
@@ -256,8 +254,8 @@ class TreeWalk {
     if (isDirectory) return this.#entersDirectory(real, path) ? { real, isDirectory } : undefined;
     if (!isFile || !this.#selection.takesFile(path, entry.name)) return undefined;
     const key = pathKey(real);
-    if (this.#linkedFiles.has(key) || this.#visitedDirectly(real, directory, entry))
-      return undefined;
+    const visited = this.#linkedFiles.has(key) || this.#visitedDirectly(real, directory, entry);
+    if (visited) return undefined;
     this.#linkedFiles.add(key);
     return { real, isDirectory };
   }
