@@ -342,7 +342,7 @@ describe('writing', () => {
     const runtime = everyFile({
       // A full disk cannot be caused for real here; the rest is the real write.
       replaceFile: (target, text) =>
-        target.endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
+        String(target).endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
     });
     const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
     expect(error.cause).toBe(cause);
