@@ -1,13 +1,15 @@
 // @tagsmith/setters: updateTree over a generated 10,000-file GitOps tree (1% of
-// files carry markers) beside its floor — reading every candidate file's bytes
-// once — and the naive approach — parsing and re-stringifying every file with
-// `yaml`, as tools that re-serialize do. Targets: within 2x of the floor, at
-// least 10x faster than naive.
-import { readFileSync } from 'node:fs';
+// files carry markers) beside its floors and the naive approach — parsing and
+// re-stringifying every file with `yaml`, as tools that re-serialize do. The
+// floors: reading every candidate file's bytes once with `readFile` (16 in
+// flight), and the sync floor, a plain synchronous walk (`readdirSync`) plus
+// `readFileSync` of every candidate, the least any walker and reader can spend.
+// Targets: within 2x of both floors, at least 10x faster than naive.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { updateTree } from '@tagsmith/setters';
+import { updateText, updateTree } from '@tagsmith/setters';
 import { parseAllDocuments } from 'yaml';
 import { median, ms, ratio, report, rssMiB } from './harness.mjs';
 
@@ -125,6 +127,18 @@ async function generateTree(root) {
   return candidates;
 }
 
+function isCandidate(name) {
+  return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'Kustomization';
+}
+
+function walkAndReadSync(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walkAndReadSync(path);
+    else if (entry.isFile() && isCandidate(entry.name)) readFileSync(path);
+  }
+}
+
 async function forEachLimited(items, limit, fn) {
   let next = 0;
   const worker = async () => {
@@ -141,13 +155,19 @@ try {
   const policies = { 'flux-system:app': { name: 'registry.example.com/team/new', tag: '9.9.9' } };
 
   const floor = await median(() => forEachLimited(candidates, CONCURRENCY, (p) => readFile(p)));
-  // The floor for the way updateTree reads (synchronously, in slices): the
-  // least any reader of these bytes can spend.
-  const syncFloor = await median(() => {
+  // The floor for the way updateTree works (walking and reading synchronously, in slices).
+  const syncFloor = await median(() => walkAndReadSync(root));
+  // The same reads with the list of paths given: what the walk itself costs.
+  const readsOnly = await median(() => {
     for (const path of candidates) readFileSync(path);
   });
   const dry = await median(() => updateTree(root, policies, { dryRun: true }));
   const check = await updateTree(root, policies, { dryRun: true });
+  // The part of a dry run no walk can save: patching and proving the marked files.
+  const markedTexts = check.files.map((file) => file.oldText);
+  const patching = await median(() => {
+    for (const text of markedTexts) updateText(text, policies);
+  });
   const started = performance.now();
   const written = await updateTree(root, policies);
   const real = performance.now() - started;
@@ -168,10 +188,15 @@ try {
     [
       ['floor (read every candidate once)', ms(floor)],
       [
-        'sync floor (readFileSync each)',
+        'sync floor (readdirSync walk + readFileSync)',
         `${ms(syncFloor)}  (updateTree dryRun is ${ratio(dry, syncFloor)})`,
       ],
+      ['  of which readFileSync, paths given', ms(readsOnly)],
       ['updateTree dryRun', `${ms(dry)}  (${ratio(dry, floor)} of floor)`],
+      [
+        '  of which updateText, marked files',
+        `${ms(patching)}  (the rest is ${ratio(dry - patching, syncFloor)} of the sync floor)`,
+      ],
       [
         'updateTree writing (one run)',
         `${ms(real)}  (${ratio(real, floor)} of floor, ${written.files.length} files written)`,
@@ -185,9 +210,9 @@ try {
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   // Both floors, so the verdict cannot hide behind the slower one.
   console.log(
-    `\n  target within 2x of floor: ${verdict(dry / floor <= 2)}` +
-      ` (of the sync floor: ${verdict(dry / syncFloor <= 2)}, ${ratio(dry, syncFloor)});` +
-      ` >=10x faster than naive: ${verdict(naive / dry >= 10)}`,
+    `\n  target within 2x of the sync floor: ${verdict(dry / syncFloor <= 2)} (${ratio(dry, syncFloor)});` +
+      ` within 2x of floor: ${verdict(dry / floor <= 2)} (${ratio(dry, floor)});` +
+      ` >=10x faster than naive: ${verdict(naive / dry >= 10)} (${ratio(naive, dry)})`,
   );
 } finally {
   await rm(root, { recursive: true, force: true });

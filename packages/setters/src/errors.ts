@@ -5,8 +5,8 @@
  * - `IO`: the file system refused a read, a walk or a write, or a file changed under the walk
  *   (swapped for a symlink); `cause` holds the underlying error. After a failed write, files
  *   written before it stay written (the message says how many) and the rest are unchanged.
- * - `INVALID_ARGUMENT`: an argument has the wrong type (e.g. `root` is not a path), as plain
- *   JavaScript callers can pass.
+ * - `INVALID_ARGUMENT`: an argument or option is not as documented (e.g. `root` is not a path,
+ *   `include` is not an array of usable globs), as plain JavaScript callers can pass.
  */
 export type SettersErrorCode = 'PATH_OUTSIDE_ROOT' | 'ABORTED' | 'IO' | 'INVALID_ARGUMENT';
 

@@ -1,4 +1,5 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
+import type { RealPath } from './real-path.js';
 
 // The walk hands over real paths, so the last component is never a symlink:
 // if one appears there now, the tree changed under us and following it could
@@ -13,9 +14,9 @@ const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NO
  * times the read itself (10,000 files of 2 KiB: ~80 ms with `readFileSync`,
  * 320–520 ms with `fs.promises.readFile` at 16 in flight). `updateTree` reads
  * in short slices and yields to the event loop between them, so timers, I/O
- * and abort signals keep running. Skipping `fstat` (a short read means end of
- * file) and the per-file allocation saves the rest. Memory stays bounded by the
- * largest file.
+ * and abort signals keep running. Three system calls per file (`open`, `read`,
+ * `close`; no `fstat`: a short read means end of file) and no allocation once
+ * the buffer has grown to the largest file. Memory stays bounded by that file.
  */
 export class FileReader {
   #buffer = Buffer.allocUnsafe(64 * 1024);
@@ -24,7 +25,7 @@ export class FileReader {
    * The file's bytes; a view into the shared buffer, valid until the next `read`.
    * Throws Node's error, `ELOOP` when `path` is now a symlink.
    */
-  read(path: string): Buffer {
+  read(path: RealPath): Buffer {
     const fd = openSync(path, FLAGS);
     try {
       let length = 0;

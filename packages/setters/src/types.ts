@@ -103,7 +103,10 @@ export interface UpdateTextOptions {
 
 /** One file whose values changed (or would change, in a dry run). */
 export interface FileChange {
-  /** The file, relative to the tree root with `/` separators. */
+  /**
+   * The file, relative to the tree root with `/` separators. A name that is not
+   * valid UTF-8 is shown decoded with U+FFFD (the file itself is written by its bytes).
+   */
   path: string;
   /** Changed values, in file order. */
   changes: Change[];
@@ -124,13 +127,16 @@ export interface TreeUpdate {
 /** Options for {@link updateTree}. */
 export interface UpdateTreeOptions {
   /**
-   * The directory to update, relative to the root (Flux's `update.path`). It must
-   * stay inside the root, even after resolving symlinks. Default: `'.'`.
+   * The directory to update, relative to the root (Flux's `update.path`; `''` is
+   * the root). It must stay inside the root, even after resolving symlinks; an
+   * absolute path is refused (`INVALID_ARGUMENT`). Default: `'.'`.
    */
   path?: string;
   /**
    * Extra files to consider beyond `*.yaml`, `*.yml` and `Kustomization`: minimatch globs
-   * matched against paths relative to the root, `/`-separated, dotfiles included. Default: `[]`.
+   * matched against paths relative to the root, `/`-separated, dotfiles included. A glob
+   * that matches nothing (`""`, or one starting with `#`, a minimatch comment) is refused.
+   * Default: `[]`.
    */
   include?: string[];
   /** Files to leave out, as minimatch globs relative to the root. Wins over `include`. Default: `[]`. */

@@ -1,12 +1,14 @@
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { normalize, sep } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { SettersError } from './errors.js';
 import { FileReader } from './read.js';
+import { childOf, fromBytes, isInside, type RealPath } from './real-path.js';
+import { checkTreeOptions } from './tree-options.js';
 import type { FileChange, Policies, Problem, TreeUpdate, UpdateTreeOptions } from './types.js';
 import { updateText } from './update-text.js';
 import { bytePosition, firstInvalidUtf8 } from './utf8.js';
-import { type Candidate, isInside, Selection, throwIfAborted, walkCandidates } from './walk.js';
+import { type Candidate, throwIfAborted, walkCandidates } from './walk.js';
 import { replaceFile } from './write.js';
 
 // The cheap test DESIGN allows: a file without these bytes has no marker, so it
@@ -26,8 +28,8 @@ export interface TreeRuntime {
   now(): number;
   /** Hands the event loop back; resolves on a later turn. */
   yieldToLoop(): Promise<void>;
-  /** Atomically replaces a file (an absolute real path) with new text. */
-  replaceFile(target: string, text: string): Promise<void>;
+  /** Atomically replaces a file (an absolute real path, bytes when not UTF-8) with new text. */
+  replaceFile(target: RealPath, text: string): Promise<void>;
 }
 
 /** The real surroundings. Internal; exported for tests. */
@@ -44,7 +46,7 @@ export const RUNTIME: TreeRuntime = {
  *
  * @throws {SettersError} `PATH_OUTSIDE_ROOT` when `path` leaves the root, `ABORTED`
  * when `signal` fires, `IO` when the file system fails, `INVALID_ARGUMENT` when
- * `root` or `policies` is not what the types say.
+ * `root`, `policies` or an option is not what the types say (the message names it).
  *
  * @example
  * const { files, problems } = await updateTree('./clusters', policies, { path: 'prod', dryRun: true });
@@ -64,7 +66,7 @@ export async function updateTreeWith(
   policies: Policies,
   options: UpdateTreeOptions,
 ): Promise<TreeUpdate> {
-  const { signal, dryRun = false } = options;
+  const { path, selection, dryRun, signal } = checkTreeOptions(options);
   if (typeof root !== 'string' || root === '') {
     throw new SettersError(
       'INVALID_ARGUMENT',
@@ -79,29 +81,40 @@ export async function updateTreeWith(
   }
   throwIfAborted(signal);
   const realRoot = await realDirectory(root, root);
-  const start = await startDirectory(realRoot, root, options.path ?? '.');
-  const selection = new Selection(options.include ?? [], options.exclude ?? []);
+  const start = await startDirectory(realRoot, root, path);
 
   const files: FileChange[] = [];
   const problems: Problem[] = [];
   const reader = new FileReader();
   let sliceStart = runtime.now();
-  for await (const candidate of walkCandidates(realRoot, start, selection, problems, signal)) {
-    // The signal can only have fired during an await (a symlink lookup, a
-    // write, a yield); checking per file costs one property read.
-    throwIfAborted(signal);
-    const update = updateFile(candidate, reader, policies, problems);
-    if (update !== undefined) {
-      if (dryRun) files.push(update);
-      else {
-        await write(runtime, candidate, update, files.length);
-        files.push({ path: update.path, changes: update.changes });
-      }
+  // The walk and the reads are synchronous (see FileReader): hand the event
+  // loop back once the slice is used up. Checked without an `await` when it
+  // is not, since even an already-settled await costs a microtask per file.
+  const sliceOver = () => runtime.now() - sliceStart >= SLICE_MS;
+  const nextSlice = async () => {
+    await runtime.yieldToLoop();
+    sliceStart = runtime.now();
+  };
+  for (const directoryFiles of walkCandidates(realRoot, start, selection, problems)) {
+    // After a file the clock was just checked; a directory without one still
+    // took time to list, and a tree can hold thousands of them.
+    if (directoryFiles.length === 0 && sliceOver()) {
+      await nextSlice();
+      throwIfAborted(signal);
     }
-    // Reads are synchronous (see FileReader); hand the event loop back regularly.
-    if (runtime.now() - sliceStart >= SLICE_MS) {
-      await runtime.yieldToLoop();
-      sliceStart = runtime.now();
+    for (const candidate of directoryFiles) {
+      // The signal can only have fired during an await (a write, a yield);
+      // checking per file costs one property read.
+      throwIfAborted(signal);
+      const update = updateFile(candidate, reader, policies, problems);
+      if (update !== undefined) {
+        if (dryRun) files.push(update);
+        else {
+          await write(runtime, candidate, update, files.length);
+          files.push({ path: update.path, changes: update.changes });
+        }
+      }
+      if (sliceOver()) await nextSlice();
     }
   }
   files.sort((a, b) => compare(a.path, b.path));
@@ -172,9 +185,10 @@ function errorText(error: unknown): string {
   return code ? code : error.message;
 }
 
-async function realDirectory(path: string, shown: string): Promise<string> {
+async function realDirectory(path: RealPath, shown: string): Promise<RealPath> {
   try {
-    const real = await realpath(path);
+    // As bytes: a root below a directory whose name is not UTF-8 is still reachable.
+    const real = fromBytes(await realpath(path, { encoding: 'buffer' }));
     if (!(await stat(real)).isDirectory()) {
       throw new SettersError('IO', `"${shown}" is not a directory`);
     }
@@ -185,13 +199,13 @@ async function realDirectory(path: string, shown: string): Promise<string> {
   }
 }
 
-/** `root/path`, checked twice: as written, and after resolving symlinks. */
-async function startDirectory(realRoot: string, root: string, path: string): Promise<string> {
+/** `root/path` (`path` relative), checked twice: as written, and after resolving symlinks. */
+async function startDirectory(realRoot: RealPath, root: string, path: string): Promise<RealPath> {
   const outside = () =>
     new SettersError('PATH_OUTSIDE_ROOT', `path "${path}" is outside the root "${root}"`);
-  const lexical = isAbsolute(path) ? resolve(path) : resolve(realRoot, path);
-  if (!isInside(realRoot, lexical)) throw outside();
-  const real = await realDirectory(lexical, path);
+  const lexical = normalize(path);
+  if (lexical === '..' || lexical.startsWith(`..${sep}`)) throw outside();
+  const real = await realDirectory(lexical === '.' ? realRoot : childOf(realRoot, lexical), path);
   if (!isInside(realRoot, real)) throw outside();
   return real;
 }

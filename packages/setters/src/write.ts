@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, lstat, open, realpath, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { childOf, fromBytes, parentOf, type RealPath, samePath } from './real-path.js';
 
 /** Suffix of the temp files {@link replaceFile} creates; the walk never selects them. */
 export const TEMP_SUFFIX = '.tagsmith-tmp';
@@ -15,18 +15,20 @@ export const TEMP_SUFFIX = '.tagsmith-tmp';
  * Nothing here follows a symlink at the last step: `lstat` refuses a target
  * that has become a symlink, the temp file is created exclusively (`wx`), and
  * `rename` replaces a directory entry. The directory is re-resolved right
- * before writing and must still be where the walk found it.
+ * before writing and must still be where the walk found it. A path that is not
+ * UTF-8 comes as its bytes and every call here takes them as they are.
  */
-export async function replaceFile(target: string, text: string): Promise<void> {
-  const directory = dirname(target);
+export async function replaceFile(target: RealPath, text: string): Promise<void> {
+  const directory = parentOf(target);
   const before = await lstat(target);
   if (!before.isFile()) throw new Error('it is no longer a regular file');
-  if ((await realpath(directory)) !== directory) {
+  const resolved = fromBytes(await realpath(directory, { encoding: 'buffer' }));
+  if (!samePath(resolved, directory)) {
     throw new Error(`its directory moved or became a symlink since the walk`);
   }
   // Fixed length, whatever the target's name: a name near the 255-byte limit
   // must not make the temp name too long.
-  const temp = join(directory, `.${randomUUID()}${TEMP_SUFFIX}`);
+  const temp = childOf(directory, `.${randomUUID()}${TEMP_SUFFIX}`);
   const permissions = before.mode & 0o7777;
   try {
     const handle = await open(temp, 'wx', permissions);
@@ -56,7 +58,7 @@ async function keepOwner(handle: FileHandle, uid: number, gid: number): Promise<
   });
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+async function syncDirectory(directory: RealPath): Promise<void> {
   const handle = await open(directory, 'r');
   try {
     await handle.sync();

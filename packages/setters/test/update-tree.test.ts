@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { Policies } from '../src/index.js';
+import type { Policies, UpdateTreeOptions } from '../src/index.js';
 import { SettersError, updateText, updateTree } from '../src/index.js';
 import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/update-tree.js';
 import { replaceFile } from '../src/write.js';
@@ -141,14 +141,17 @@ describe('which files', () => {
 });
 
 describe('path and symlink safety', () => {
-  it.each(['..', '../x', 'a/../../b', '/'])('rejects path %j outside the root', async (path) => {
-    const root = await tree({ 'a/x.yaml': MARKED });
-    const error = await expectCode(
-      updateTree(join(root, 'a'), policies, { path }),
-      'PATH_OUTSIDE_ROOT',
-    );
-    expect(error.message).toContain(path);
-  });
+  it.each(['..', '../x', 'a/../../b', 'a/..//../b/'])(
+    'rejects path %j outside the root',
+    async (path) => {
+      const root = await tree({ 'a/x.yaml': MARKED });
+      const error = await expectCode(
+        updateTree(join(root, 'a'), policies, { path }),
+        'PATH_OUTSIDE_ROOT',
+      );
+      expect(error.message).toContain(path);
+    },
+  );
 
   it('rejects a path that leaves the root through a symlink', async () => {
     const outside = await tree({ 'o.yaml': MARKED });
@@ -189,6 +192,33 @@ describe('path and symlink safety', () => {
     expect((await stat(join(root, 'real'))).isDirectory()).toBe(true);
     const link = await readdir(join(root, 'real'), { withFileTypes: true });
     expect(link.find((e) => e.name === 'b.yaml')?.isSymbolicLink()).toBe(true);
+  });
+
+  it('visits a file reached by its name and by symlinks once, under the first path met', async () => {
+    const root = await tree({
+      'b/x.yaml': MARKED,
+      'b/y.yaml': MARKED,
+      'c/b.yaml': MARKED,
+      'c/z.yaml': MARKED,
+      'data/t.txt': MARKED,
+      'excluded/e.yaml': MARKED,
+    });
+    await symlink('b/x.yaml', join(root, 'a-link.yaml')); // met before b/ is listed
+    await symlink('../b/y.yaml', join(root, 'c', 'back.yaml')); // met after b/y.yaml
+    await symlink('z.yaml', join(root, 'c', 'a.yaml')); // same directory, sorts before z.yaml
+    await symlink('b.yaml', join(root, 'c', 'm.yaml')); // same directory, sorts after b.yaml
+    await symlink('../data/t.txt', join(root, 'c', 'l1.yaml')); // t.txt itself is not selected
+    await symlink('../data/t.txt', join(root, 'c', 'l2.yaml'));
+    await symlink('excluded/e.yaml', join(root, 'to-excluded.yaml'));
+    const result = await updateTree(root, policies, { dryRun: true, exclude: ['excluded'] });
+    expect(result.files.map((f) => f.path)).toEqual([
+      'a-link.yaml',
+      'b/y.yaml',
+      'c/a.yaml',
+      'c/b.yaml',
+      'c/l1.yaml',
+      'to-excluded.yaml',
+    ]);
   });
 
   it('writes a symlinked file through to its target inside the root, keeping the link', async () => {
@@ -312,7 +342,7 @@ describe('writing', () => {
     const runtime = everyFile({
       // A full disk cannot be caused for real here; the rest is the real write.
       replaceFile: (target, text) =>
-        target.endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
+        String(target).endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
     });
     const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
     expect(error.cause).toBe(cause);
@@ -412,6 +442,22 @@ describe('misuse and I/O', () => {
     await updateTreeWith(never, root, policies, { dryRun: true });
   });
 
+  it('yields between directories that hold no candidate', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`d${String(i).padStart(2, '0')}/notes.txt`, 'a: 1\n']),
+    );
+    const root = await tree(files);
+    let yields = 0;
+    // A clock that ends the slice at every reading: one yield per directory (the root and 30).
+    const runtime = everyFile({
+      async onYield() {
+        yields++;
+      },
+    });
+    expect(await updateTreeWith(runtime, root, policies, {})).toEqual({ files: [], problems: [] });
+    expect(yields).toBe(31);
+  });
+
   it('lets timers and I/O run between slices (a real event-loop turn, not a microtask)', async () => {
     const files = Object.fromEntries(
       Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, '0')}.yaml`, 'a: 1\n']),
@@ -461,5 +507,136 @@ describe('misuse and I/O', () => {
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
     await expectCode(updateTree('', policies), 'INVALID_ARGUMENT');
     await expectCode(updateTree(root, null as unknown as Policies), 'INVALID_ARGUMENT');
+  });
+});
+
+describe('options', () => {
+  it.each([
+    ['options', null],
+    ['options', 'prod'],
+    ['options.path', { path: 5 }],
+    ['options.path', { path: '/etc' }],
+    ['options.path', { path: 'a\0b' }],
+    ['options.include', { include: '**/*.tmpl' }],
+    ['options.include[1]', { include: ['**/*.tmpl', 5] }],
+    ['options.exclude[0]', { exclude: [null] }],
+    ['options.include[0]', { include: [''] }],
+    ['options.exclude[0]', { exclude: ['#staging'] }],
+    ['options.include[0]', { include: ['x'.repeat(70_000)] }],
+    ['options.dryRun', { dryRun: 'yes' }],
+    ['options.dryRun', { dryRun: 1 }],
+    ['options.signal', { signal: {} }],
+    ['options.signal', { signal: 'abort' }],
+  ])(
+    'rejects a bad %s with INVALID_ARGUMENT naming it, before touching a file',
+    async (name, options) => {
+      const root = await tree({ 'a.yaml': MARKED });
+      const error = await expectCode(
+        updateTree(root, policies, options as unknown as UpdateTreeOptions),
+        'INVALID_ARGUMENT',
+      );
+      expect(error.message).toContain(name);
+      expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(MARKED);
+    },
+  );
+
+  it('accepts every option at its documented type, and an escaped "#" glob', async () => {
+    const root = await tree({ 'apps/#a.tmpl': MARKED, 'apps/b.yaml': MARKED });
+    const result = await updateTree(root, policies, {
+      path: 'apps',
+      include: ['**/\\#*.tmpl'],
+      exclude: [],
+      dryRun: false,
+      signal: new AbortController().signal,
+    });
+    expect(result.files.map((f) => f.path)).toEqual(['apps/#a.tmpl', 'apps/b.yaml']);
+    expect((await updateTree(root, policies, { path: '' })).files).toEqual([]);
+  });
+});
+
+describe('names that are not UTF-8', () => {
+  // Linux names are bytes; Git checks them out as they were committed.
+  /** A path from text and raw bytes, e.g. `bytes('caf', [0xe9], '.yaml')`. */
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((part) => Buffer.from(part as string)));
+  /** `root/` followed by `parts`. */
+  const at = (root: string, ...parts: (string | number[])[]) => bytes(`${root}/`, ...parts);
+
+  it('updates a marked file whose name is not UTF-8, reporting it with U+FFFD', async () => {
+    const root = await tree({ 'a.yaml': MARKED });
+    const file = at(root, 'caf', [0xe9], '.yaml');
+    await writeFile(file, MARKED);
+    await mkdir(at(root, 'd', [0xff]));
+    await writeFile(at(root, 'd', [0xff], '/x.yaml'), MARKED);
+    await writeFile(at(root, 'bad', [0xfe], '.yaml'), `a: [\n${MARKED}`);
+
+    const preview = await updateTree(root, policies, { dryRun: true });
+    expect(preview.files.map((f) => [f.path, f.oldText, f.newText])).toEqual([
+      ['a.yaml', MARKED, PATCHED],
+      ['caf\ufffd.yaml', MARKED, PATCHED],
+      ['d\ufffd/x.yaml', MARKED, PATCHED],
+    ]);
+    expect(preview.problems.map((p) => [p.path, p.kind])).toEqual([
+      ['bad\ufffd.yaml', 'parse-error'],
+    ]);
+
+    const result = await updateTree(root, policies);
+    expect(result.files.map((f) => f.path)).toEqual(preview.files.map((f) => f.path));
+    expect(await readFile(file, 'utf8')).toBe(PATCHED);
+    expect(await readFile(at(root, 'd', [0xff], '/x.yaml'), 'utf8')).toBe(PATCHED);
+    // Written in place under the same bytes: no second, decoded name and no temp file.
+    const names = await readdir(root, { encoding: 'buffer' });
+    expect(names.map((n) => n.toString('hex')).sort()).toEqual(
+      ['a.yaml', bytes('bad', [0xfe], '.yaml'), bytes('caf', [0xe9], '.yaml'), bytes('d', [0xff])]
+        .map((n) => Buffer.from(n).toString('hex'))
+        .sort(),
+    );
+  });
+
+  it('tells apart two names that decode alike', async () => {
+    const root = await tree({});
+    await writeFile(at(root, 'a', [0xfe], '.yaml'), MARKED);
+    await writeFile(at(root, 'a', [0xff], '.yaml'), `tag: v1 ${marker('flux-system:app:tag')}\n`);
+    const result = await updateTree(root, policies);
+    expect(result.files.map((f) => [f.path, f.changes[0]!.newValue])).toEqual([
+      ['a\ufffd.yaml', 'ghcr.io/acme/app:v2.0.0'],
+      ['a\ufffd.yaml', 'v2.0.0'],
+    ]);
+    expect(await readFile(at(root, 'a', [0xfe], '.yaml'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(at(root, 'a', [0xff], '.yaml'), 'utf8')).toBe(
+      `tag: v2.0.0 ${marker('flux-system:app:tag')}\n`,
+    );
+  });
+
+  it('follows symlinks to and from such names inside the root, and reports one leading out', async () => {
+    const outside = await tree({ 'o.yaml': MARKED });
+    const root = await tree({ 'data/t.txt': MARKED });
+    await writeFile(at(root, 'data/u', [0xe9], '.txt'), MARKED);
+    await symlink(bytes('data/u', [0xe9], '.txt'), join(root, 'to-latin1.yaml'));
+    await symlink('data/t.txt', at(root, 'from-', [0xe9], '.yaml'));
+    await symlink(join(outside, 'o.yaml'), at(root, 'out-', [0xe9], '.yaml'));
+    const result = await updateTree(root, policies);
+    expect(result.files.map((f) => f.path)).toEqual(['from-\ufffd.yaml', 'to-latin1.yaml']);
+    expect(result.problems.map((p) => [p.path, p.kind])).toEqual([
+      ['out-\ufffd.yaml', 'symlink-outside-root'],
+    ]);
+    expect(await readFile(join(root, 'data/t.txt'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(at(root, 'data/u', [0xe9], '.txt'), 'utf8')).toBe(PATCHED);
+    expect(await readFile(join(outside, 'o.yaml'), 'utf8')).toBe(MARKED);
+  });
+
+  it('walks a root whose real path is not UTF-8 (reached through a symlink)', async () => {
+    const parent = await tempDir();
+    const realRoot = at(parent, 'r', [0xff]);
+    await mkdir(at(parent, 'r', [0xff], '/sub'), { recursive: true });
+    await writeFile(at(parent, 'r', [0xff], '/sub/a.yaml'), MARKED);
+    await symlink(realRoot, join(parent, 'root'));
+    const result = await updateTree(join(parent, 'root'), policies, { path: 'sub' });
+    expect(result.files.map((f) => f.path)).toEqual(['sub/a.yaml']);
+    expect(await readFile(at(parent, 'r', [0xff], '/sub/a.yaml'), 'utf8')).toBe(PATCHED);
+    await expectCode(
+      updateTree(join(parent, 'root'), policies, { path: 'sub/../..' }),
+      'PATH_OUTSIDE_ROOT',
+    );
   });
 });
