@@ -345,6 +345,51 @@ describe('bytes outside the marked values never change', () => {
   });
 });
 
+describe('YAML edge cases the official test suite turned up', () => {
+  const TAG = marker('ns:p:tag');
+  const V2 = { 'ns:p': { name: 'app', tag: 'v2' } };
+
+  it('keeps a byte-order mark before a top-level block list, with columns that do not count it', () => {
+    // yaml 2.9 refuses `\ufeff- a` although YAML allows it: parsed without the mark.
+    const result = updateText(`\ufeff- a ${TAG}\n- b\n`, V2);
+    expect(result.problems).toEqual([]);
+    expect(result.text).toBe(`\ufeff- v2 ${TAG}\n- b\n`);
+    expect(result.changes).toEqual([expect.objectContaining({ line: 1, column: 3 })]);
+    expect(findMarkers(`\ufeff- a ${TAG}\n`)).toEqual([
+      expect.objectContaining({ line: 1, column: 5, value: 'a' }),
+    ]);
+  });
+
+  it('puts a blank between `:` and a value filled in before a flow comma', () => {
+    const result = updateText(`{omitted value:, ${TAG}\n b: 1}\n`, V2);
+    expect(result.problems).toEqual([]);
+    expect(result.text).toBe(`{omitted value: v2, ${TAG}\n b: 1}\n`);
+    expect(parse(result.text)).toEqual({ 'omitted value': 'v2', b: 1 });
+  });
+
+  it('refuses a marked anchor that, used as a key, would collide with another key', () => {
+    // `*x` is a key; setting the anchor to v2 would make it repeat `v2` and drop one.
+    const text = `a: &x v1 ${TAG}\n*x : 3\nv2: 4\n`;
+    const result = updateText(text, V2, { path: 'm.yaml' });
+    expect(result.text).toBe(text);
+    expect(result.changes).toEqual([]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ kind: 'verify-failed', line: 1, column: 7, setter: 'ns:p:tag' }),
+    ]);
+    // Without a collision the alias key follows its anchor, as every alias does.
+    const free = updateText(`a: &x v1 ${TAG}\n*x : 3\nv3: 4\n`, V2);
+    expect(parse(free.text)).toEqual({ a: 'v2', v2: 3, v3: 4 });
+  });
+
+  it('quotes a name:tag that a YAML 1.1 reader takes for a sexagesimal number', () => {
+    const m = marker('ns:t');
+    // `0_1:20` is 80 in eemeli/yaml's 1.1 schema.
+    const result = updateText(`- x ${m}\n`, { 'ns:t': { name: '0_1', tag: '20' } });
+    expect(result.text).toBe(`- "0_1:20" ${m}\n`);
+    expect(parse(result.text, { version: '1.1' })).toEqual(['0_1:20']);
+  });
+});
+
 describe('findMarkers', () => {
   it('lists every marker with its position, setter and value', () => {
     const text = `a: x ${APP}\nb: ${marker('ns:p:tag')}\n  c: d\n# ${APP.slice(2)} alone\n`;
