@@ -117,10 +117,13 @@ describe('renderScalar', () => {
     expect(readBack(rendered, '1.2')).toBe(value);
   });
 
-  it.each(['...', '... x', '---', '--- x'])('quotes %j, which would end or start a document at a line start', (value) => {
-    const rendered = renderScalar(value, 'PLAIN');
-    expect(parse(`---\n${rendered}\n`)).toBe(value);
-  });
+  it.each(['...', '... x', '---', '--- x'])(
+    'quotes %j, which would end or start a document at a line start',
+    (value) => {
+      const rendered = renderScalar(value, 'PLAIN');
+      expect(parse(`---\n${rendered}\n`)).toBe(value);
+    },
+  );
 
   it.each(PLAIN)('keeps plain %j plain', (value) => {
     expect(renderScalar(value, 'PLAIN')).toBe(value);

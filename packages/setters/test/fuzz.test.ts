@@ -111,9 +111,9 @@ function scalarSites(text: string): Site[] {
     while (stack.length > 0) {
       const [node, path] = stack.pop()!;
       if (isMap(node) || isSeq(node)) {
-        node.items.forEach((item, i) =>
-          stack.push([isPair(item) ? item.value : item, [...path, i]]),
-        );
+        node.items.forEach((item, i) => {
+          stack.push([isPair(item) ? item.value : item, [...path, i]]);
+        });
       } else if (isScalar(node) && node.range) {
         const flowScalar = ['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'].includes(node.type ?? '');
         sites.push({ path, start: node.range[0], end: node.range[1], flowScalar });
@@ -211,7 +211,14 @@ const yamlText = fc
     });
     let text = finalNewline ? injected.text : injected.text.replace(/\n$/, '');
     if (crlf) text = text.replaceAll('\n', '\r\n');
-    return { lfText: injected.text, text: (bom ? '\ufeff' : '') + text, marks, crlf, bom, finalNewline };
+    return {
+      lfText: injected.text,
+      text: (bom ? '\ufeff' : '') + text,
+      marks,
+      crlf,
+      bom,
+      finalNewline,
+    };
   });
 
 // ---- generated policies ----------------------------------------------------

@@ -18,7 +18,11 @@ const CASES: [string, string, string | undefined][] = [
   ['the first item of a list at its key’s column', 'images:\n# M\n- a:v1\n', '3:3'],
   ['the first item at the top of the file', '# M\n- a:v1\n', '2:3'],
   ['a blank line after it at the top (the document’s head)', '# M\n\n- a:v1\n', undefined],
-  ['a blank line before the item (a foot comment)', 'images:\n  - x\n  # M\n\n  - a:v1\n', undefined],
+  [
+    'a blank line before the item (a foot comment)',
+    'images:\n  - x\n  # M\n\n  - a:v1\n',
+    undefined,
+  ],
   ['a blank line above it', 'images:\n  - x\n\n  # M\n  - a:v1\n', '5:5'],
   ['a comment line above it', 'images:\n  - x\n  # note\n  # M\n  - a:v1\n', undefined],
   ['a comment line below it', 'images:\n  - x\n  # M\n  # note\n  - a:v1\n', undefined],

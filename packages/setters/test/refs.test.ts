@@ -47,9 +47,7 @@ describe('updateText refuses a bad ref', () => {
       ['ns:good', GOOD],
       ['ns:bad', { name: 'app', tag: 'v 2' }],
     ]);
-    const error = thrown(() =>
-      updateText(`image: a ${marker('ns:good')}\n`, policies as Policies),
-    );
+    const error = thrown(() => updateText(`image: a ${marker('ns:good')}\n`, policies as Policies));
     expect(error).toMatchObject({ code: 'INVALID_REF', policy: 'ns:bad', field: 'tag' });
     // And in a text without any marker: the answer does not depend on the text.
     expect(() => updateText('a: 1\n', policies as Policies)).toThrow(SettersError);
@@ -79,7 +77,8 @@ describe('updateTree refuses a bad ref before touching any file', () => {
 
   it('checks refs before the root: a bad ref is reported even for a missing directory', async () => {
     const root = join(await tempDir(), 'missing');
-    await expect(updateTree(root, { 'ns:p': { name: 'app' } } as unknown as Policies)).rejects
-      .toMatchObject({ code: 'INVALID_REF', policy: 'ns:p', field: 'tag' });
+    await expect(
+      updateTree(root, { 'ns:p': { name: 'app' } } as unknown as Policies),
+    ).rejects.toMatchObject({ code: 'INVALID_REF', policy: 'ns:p', field: 'tag' });
   });
 });
