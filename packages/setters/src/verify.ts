@@ -6,7 +6,8 @@ import {
   isScalar,
   isSeq,
   type Node,
-  parseAllDocuments,
+  parseDocument,
+  Scalar,
   type YAMLMap,
 } from 'yaml';
 import { parseDocuments } from './locate.js';
@@ -20,8 +21,8 @@ import { LineIndex } from './positions.js';
  * anchor's new value, as it does in Flux, but the keys of every map must still
  * collide (or not) as before, aliases resolved: a marked anchor used as a key
  * must not come to repeat another key and silently drop it. The marked values
- * must also read back as strings under the YAML 1.1 schema, which go-yaml's
- * and older readers resolve plain scalars with. Returns why not, or
+ * must also read back as strings under the YAML 1.1 schema, which older
+ * readers (and go-yaml, for booleans) resolve plain scalars with. Returns why not, or
  * `undefined` when the proof holds.
  */
 export function verifyPatch(
@@ -40,8 +41,6 @@ export function verifyPatch(
     const warning = after[i]!.warnings[before[i]!.warnings.length];
     if (warning) return `the patched text raises a YAML warning: ${warning.message.split('\n')[0]}`;
   }
-  /** Where each marked value starts in the patched text, and what it must read back as. */
-  const marked = new Map<number, string>();
   const stack: [unknown, unknown, number][] = before.map((d, i) => [
     d.contents,
     after[i]!.contents,
@@ -60,7 +59,12 @@ export function verifyPatch(
     const want = expected.get(a as Node);
     if (want !== undefined) {
       if (!isScalar(b) || b.value !== want) return `a marked value does not read back as "${want}"`;
-      marked.set(b.range![0], want);
+      if (b.type === Scalar.PLAIN && b.tag === undefined) {
+        const under11 = readPlainUnder11(b.source ?? '');
+        if (under11 !== want) {
+          return `a marked value does not read back as "${want}" under YAML 1.1 (it reads as ${String(under11)})`;
+        }
+      }
       continue;
     }
     const mismatch = shallowMismatch(a, b);
@@ -74,35 +78,20 @@ export function verifyPatch(
       for (let i = 0; i < a.items.length; i++) stack.push([a.items[i], b.items[i], doc]);
     }
   }
-  return yaml11Mismatch(text, marked);
+  return undefined;
 }
 
 /**
- * Re-reads the patched text with the 1.1 schema forced (whatever `%YAML`
- * directive a document has): `0:30`, `yes` or `2024-06-27 1:2:3` written plain
- * would read back as a number, a boolean or a time there. The structure is
- * already proven above and does not depend on the schema, so only the marked
- * values need checking.
+ * What a YAML 1.1 reader makes of a plain scalar written without a tag. A
+ * plain scalar resolves by its text alone, so the scalar is read on its own,
+ * with the 1.1 schema forced: `0:30`, `yes` or `2024-06-27 1:2:3` written plain
+ * would read back as a number, a boolean or a time there. (Quoted and tagged
+ * scalars read the same under both schemas, and the structure is proven above.)
  */
-function yaml11Mismatch(text: string, marked: ReadonlyMap<number, string>): string | undefined {
-  const found = new Map<number, unknown>();
-  for (const document of parseAllDocuments(text, { schema: 'yaml-1.1', uniqueKeys: false })) {
-    const stack: unknown[] = [document.contents];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (isPair(node)) stack.push(node.key, node.value);
-      else if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
-      else if (isScalar(node) && node.range && marked.has(node.range[0])) {
-        found.set(node.range[0], node.value);
-      }
-    }
-  }
-  for (const [offset, want] of marked) {
-    if (found.get(offset) !== want) {
-      return `a marked value does not read back as "${want}" under YAML 1.1 (it reads as ${String(found.get(offset))})`;
-    }
-  }
-  return undefined;
+function readPlainUnder11(source: string): unknown {
+  const document = parseDocument(`- ${source}\n`, { schema: 'yaml-1.1' });
+  const item = isSeq(document.contents) ? document.contents.items[0] : undefined;
+  return document.errors.length === 0 && isScalar(item) ? item.value : undefined;
 }
 
 /** For each key of `map`, the index of the first key equal to it, aliases resolved to their anchors' values. */
