@@ -43,14 +43,37 @@ type Gap = { blank: true } | CommentGap;
 interface CommentGap {
   blank: false;
   column: number;
+  /** The line (0-based) the comment is on. */
+  line: number;
   /** The comment follows block entries (or `---`) on their line, rather than standing alone. */
   onTokenLine: boolean;
 }
 
-/** The lines between two tokens, and the offset of the first token's last character (none at a document's top). */
-interface Stretch {
+/**
+ * The lines between a content line (or the top) and the next one: what go-yaml
+ * scans in one go. Keyed by the content line above (-1 for the top); its
+ * comment after block entries, if any, is the first gap.
+ */
+interface Run {
   gaps: Gap[];
+  /** Offset of the last character of the token before the gaps; none at a document's top. */
   previous: number | undefined;
+  /** The content line after the gaps, or -1 when the document ends first. */
+  next: number;
+  /** The comments of the piece that becomes the next token's head comment. */
+  head: CommentGap[];
+}
+
+/**
+ * Where a run's head comment ends up after block entries that take none:
+ * the comments it holds by then (at most two are kept: more is as good as two)
+ * and the line of the value that receives them (-1 for none).
+ */
+interface Chain {
+  head: CommentGap[];
+  /** Some entry on the way gave what was held before it to a nested list. */
+  cleared: boolean;
+  valueLine: number;
 }
 
 /**
@@ -85,13 +108,22 @@ export class HeadComments {
   readonly #text: string;
   readonly #lines: LineIndex;
   readonly #commentOffsets: readonly number[];
-  /** Line start offset to the column of the comment alone on that line. */
+  /** Start offset of every line. */
+  readonly #lineStarts: number[] = [0];
+  /** Line (0-based) to the column of the comment alone on that line. */
   readonly #commentColumns = new Map<number, number>();
-  /** Start offsets of kyaml's separator lines, ascending. */
+  /** For each line between tokens (blank or a lone comment), the first line of its run; -1 for content. */
+  readonly #runStarts: Int32Array;
+  /** Lines of kyaml's separators (never the first line), ascending. */
   readonly #separators: number[] = [];
+  /** Start offsets of those lines, for {@link #documentStart}. */
+  readonly #separatorStarts: number[] = [];
   readonly #byStart: Entry[];
   readonly #byEnd: Entry[];
   readonly #blockCollections: Entry[];
+  readonly #runs = new Map<number, Run>();
+  readonly #chains = new Map<number, Chain>();
+  readonly #held = new Map<number, boolean>();
 
   constructor(
     text: string,
@@ -102,15 +134,34 @@ export class HeadComments {
     this.#text = text;
     this.#lines = lines;
     this.#commentOffsets = commentOffsets;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+      this.#lineStarts.push(at + 1);
+    }
     for (const offset of commentOffsets) {
       const lineStart = lines.lineStart(offset);
       if (text.slice(lineStart, offset).trim() === '') {
-        this.#commentColumns.set(lineStart, offset - lineStart);
+        this.#commentColumns.set(lines.position(offset).line - 1, offset - lineStart);
       }
     }
-    for (let at = text.indexOf('\n---'); at !== -1; at = text.indexOf('\n---', at + 1)) {
-      const end = text.indexOf('\n', at + 1);
-      if (end !== -1 && SEPARATOR_LINE.test(text.slice(at + 1, end))) this.#separators.push(at + 1);
+    const count = this.#lineStarts.length;
+    this.#runStarts = new Int32Array(count);
+    for (let line = 0; line < count; line++) {
+      const start = this.#lineStarts[line]!;
+      const gap =
+        this.#commentColumns.has(line) || BLANK_LINE.test(text.slice(start, this.#lineEnd(start)));
+      this.#runStarts[line] = !gap
+        ? -1
+        : line > 0 && this.#runStarts[line - 1]! !== -1
+          ? this.#runStarts[line - 1]!
+          : line;
+      const separator =
+        line > 0 &&
+        line < count - 1 &&
+        SEPARATOR_LINE.test(text.slice(start, this.#lineEnd(start)));
+      if (separator) {
+        this.#separators.push(line);
+        this.#separatorStarts.push(start);
+      }
     }
     // Stable sorts keep pre-order among ties: outermost first by start, innermost last by end.
     this.#byStart = [...nodes].sort((a, b) => a.start - b.start);
@@ -126,61 +177,147 @@ export class HeadComments {
    * before it but {@link HEAD_COMMENT_PREFIX}.
    */
   targetOf(commentOffset: number): { document: Document.Parsed; target: MarkerTarget } | undefined {
-    const text = this.#text;
-    const lineStart = this.#lines.lineStart(commentOffset);
-    const onTokenLine = text.slice(lineStart, commentOffset).trim() !== '';
-    if (onTokenLine && this.#isSeparator(lineStart)) return undefined;
-    const marker: CommentGap = { blank: false, column: commentOffset - lineStart, onTokenLine };
-    const above: Stretch = onTokenLine
-      ? { gaps: [], previous: this.#lastContentBefore(lineStart, commentOffset) }
-      : this.#stretchAbove(lineStart);
-    const below = this.#gapsBelow(commentOffset);
-    let next = below.next;
-    if (next >= text.length || this.#isSeparator(next)) return undefined;
-    const gaps = [...above.gaps, marker, ...below.gaps];
-    let pending = this.#headPiece(gaps, above.previous, this.#column(next)).filter(
-      (gap) => !gap.blank,
-    );
-    for (;;) {
-      const line = this.#entriesLine(next);
-      if (line === undefined) break;
-      const more = this.#gapsBelow(next);
-      if (more.next >= text.length || this.#isSeparator(more.next)) return undefined;
-      // An entry whose value is a nested block list gives that list what was
-      // held before the entry (go-yaml's "stem comment"); `- -` is one.
-      if (line.entries > 1 || this.#startsNestedList(more.next, line.column)) {
-        if (pending.includes(marker)) return undefined;
-        pending = [];
-      }
-      const stretch = line.trailing ? [line.trailing, ...more.gaps] : more.gaps;
-      const piece = this.#headPiece(stretch, line.last, this.#column(more.next));
-      pending.push(...piece.filter((gap) => !gap.blank));
-      next = more.next;
-    }
-    if (pending.length !== 1 || pending[0] !== marker) return undefined;
-    if (above.previous !== undefined && this.#headHeldAboveEntries(above.previous)) {
+    const line = this.#lines.position(commentOffset).line - 1;
+    const onTokenLine = this.#runStarts[line] === -1;
+    if (onTokenLine && this.#isSeparator(line)) return undefined;
+    const key = onTokenLine ? line : this.#runStarts[line]! - 1;
+    const chain = this.#chain(key);
+    if (chain.valueLine === -1 || chain.head.length !== 1 || chain.head[0]!.line !== line) {
       return undefined;
     }
-    return this.#valueAt(next);
+    if (this.#run(key).previous !== undefined && this.#heldAbove(key)) return undefined;
+    return this.#valueAt(this.#lineStarts[chain.valueLine]!);
+  }
+
+  /** The run below content line `key` (-1: the top of the text), computed once. */
+  #run(key: number): Run {
+    const cached = this.#runs.get(key);
+    if (cached) return cached;
+    const gaps: Gap[] = [];
+    let previous: number | undefined;
+    if (key >= 0 && !this.#isSeparator(key)) {
+      const start = this.#lineStarts[key]!;
+      const end = this.#lineEnd(start);
+      previous = this.#lastContentBefore(start, end);
+      const trailing = this.#tokenLineComment(start, end);
+      if (trailing) gaps.push({ ...trailing, line: key });
+    }
+    let next = key + 1;
+    for (; next < this.#lineStarts.length && this.#runStarts[next] !== -1; next++) {
+      const column = this.#commentColumns.get(next);
+      gaps.push(
+        column === undefined
+          ? { blank: true }
+          : { blank: false, column, line: next, onTokenLine: false },
+      );
+    }
+    if (next >= this.#lineStarts.length || this.#isSeparator(next)) next = -1;
+    const head =
+      next === -1
+        ? []
+        : this.#headPiece(gaps, previous, this.#column(this.#lineStarts[next]!)).filter(
+            (gap): gap is CommentGap => !gap.blank,
+          );
+    const run = { gaps, previous, next, head };
+    this.#runs.set(key, run);
+    return run;
+  }
+
+  /**
+   * Follows the run below `key` through lines of block entries whose value
+   * starts further down: those take no comment, so what the run holds goes on
+   * to that value, joined with the comments below them — unless an entry's
+   * value is a nested block list, which gets what was held before the entry
+   * (go-yaml's "stem comment"; `- -` is one). Iterative, memoized: linear.
+   */
+  #chain(key: number): Chain {
+    const path: number[] = [];
+    let at = key;
+    let found = this.#chains.get(at);
+    while (found === undefined) {
+      const run = this.#run(at);
+      if (run.next === -1 || this.#entriesLine(this.#lineStarts[run.next]!) === undefined) {
+        found = { head: run.head.slice(0, 2), cleared: false, valueLine: run.next };
+        this.#chains.set(at, found);
+        break;
+      }
+      path.push(at);
+      at = run.next;
+      found = this.#chains.get(at);
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const run = this.#run(path[i]!);
+      const entries = this.#entriesLine(this.#lineStarts[run.next]!)!;
+      const below = this.#run(run.next).next;
+      const stem =
+        entries.entries > 1 ||
+        (below !== -1 && this.#startsNestedList(this.#lineStarts[below]!, entries.column));
+      const cleared: boolean = stem || found.cleared;
+      const head: CommentGap[] = cleared ? found.head : [...run.head, ...found.head].slice(0, 2);
+      found =
+        found.valueLine === -1
+          ? { head: [], cleared, valueLine: -1 }
+          : { head, cleared, valueLine: found.valueLine };
+      this.#chains.set(path[i]!, found);
+    }
+    return found;
+  }
+
+  /**
+   * Whether go-yaml still holds a head comment from above the line of block
+   * entries `line` (`-` with its value on a later line): it joins the comments
+   * below them into one head comment of several lines. Iterative, memoized.
+   */
+  #heldAbove(line: number): boolean {
+    const path: number[] = [];
+    let at = line;
+    let held = this.#held.get(at);
+    while (held === undefined) {
+      const entries = this.#entriesLine(this.#lineStarts[at]!);
+      const below = this.#run(at).next;
+      // Held above an entry whose value is a nested list, it is that list's.
+      if (
+        entries === undefined ||
+        entries.entries > 1 ||
+        (below !== -1 && this.#startsNestedList(this.#lineStarts[below]!, entries.column))
+      ) {
+        held = false;
+        break;
+      }
+      path.push(at);
+      const above =
+        at > 0 && this.#runStarts[at - 1] !== -1 ? this.#runStarts[at - 1]! - 1 : at - 1;
+      const run = this.#run(above);
+      if (run.head.length > 0) held = true;
+      else if (run.previous === undefined) held = false;
+      else {
+        at = above;
+        held = this.#held.get(at);
+      }
+    }
+    for (const visited of path) this.#held.set(visited, held);
+    return held;
+  }
+
+  #isSeparator(line: number): boolean {
+    return this.#separators[firstAtOrAfter(this.#separators, line)] === line;
   }
 
   /**
    * The line at `lineStart` when it holds only block entries whose value starts
-   * on a later line: how many, the last one's column and offset, and the
-   * comment after them.
+   * on a later line: how many, and the last one's column.
    */
-  #entriesLine(
-    lineStart: number,
-  ): { entries: number; column: number; last: number; trailing?: CommentGap } | undefined {
+  #entriesLine(lineStart: number): { entries: number; column: number } | undefined {
     const lineEnd = this.#lineEnd(lineStart);
     const trailing = this.#tokenLineComment(lineStart, lineEnd);
     const content = this.#text
       .slice(lineStart, trailing ? lineStart + trailing.column : lineEnd)
       .trimEnd();
     if (!ENTRIES_LINE.test(content)) return undefined;
-    const entries = content.replace(/^---/, '').split('-').length - 1;
-    const last = lineStart + content.length - 1;
-    return { entries, column: content.length - 1, last, ...(trailing ? { trailing } : {}) };
+    return {
+      entries: content.replace(/^---/, '').split('-').length - 1,
+      column: content.length - 1,
+    };
   }
 
   /** Whether the line at `lineStart` starts with a block entry right of `column`: a nested list. */
@@ -226,68 +363,8 @@ export class HeadComments {
     return piece;
   }
 
-  /**
-   * Whether go-yaml still holds a head comment from above the line of block
-   * entries that ends at `previous` (`-` with its value on a later line): it
-   * joins the comments below them into one head comment of several lines.
-   */
-  #headHeldAboveEntries(previous: number): boolean {
-    for (let at: number | undefined = previous; at !== undefined; ) {
-      const lineStart = this.#lines.lineStart(at);
-      const line = this.#entriesLine(lineStart);
-      if (line === undefined) return false;
-      // Held above an entry whose value is a nested list, it is that list's.
-      const below = this.#gapsBelow(lineStart).next;
-      if (line.entries > 1 || this.#startsNestedList(below, line.column)) return false;
-      const above = this.#stretchAbove(lineStart);
-      const held = this.#headPiece(above.gaps, above.previous, this.#column(lineStart));
-      if (held.some((gap) => !gap.blank)) return true;
-      at = above.previous;
-    }
-    return false;
-  }
-
-  /** The gap lines directly above the line at `lineStart`, and the last token before them. */
-  #stretchAbove(lineStart: number): Stretch {
-    const gaps: Gap[] = [];
-    for (let below = lineStart; below > 0; ) {
-      const start = below >= 2 ? this.#text.lastIndexOf('\n', below - 2) + 1 : 0;
-      const gap = this.#gap(start, below - 1);
-      if (gap === undefined) {
-        if (this.#isSeparator(start)) break;
-        const trailing = this.#tokenLineComment(start, below - 1);
-        if (trailing) gaps.unshift(trailing);
-        return { gaps, previous: this.#lastContentBefore(start, below - 1) };
-      }
-      gaps.unshift(gap);
-      below = start;
-    }
-    return { gaps, previous: undefined };
-  }
-
-  /** The gap lines below the line holding `offset`, and where the next content line starts (or the text's length). */
-  #gapsBelow(offset: number): { gaps: Gap[]; next: number } {
-    const text = this.#text;
-    const gaps: Gap[] = [];
-    let start = this.#lineEnd(offset) + 1;
-    while (start < text.length) {
-      const gap = this.#gap(start, this.#lineEnd(start));
-      if (gap === undefined) break;
-      gaps.push(gap);
-      start = this.#lineEnd(start) + 1;
-    }
-    return { gaps, next: Math.min(start, text.length) };
-  }
-
-  /** The line from `start` to `end` as a {@link Gap}, or `undefined` when it holds content. */
-  #gap(start: number, end: number): Gap | undefined {
-    const column = this.#commentColumns.get(start);
-    if (column !== undefined) return { blank: false, column, onTokenLine: false };
-    return BLANK_LINE.test(this.#text.slice(start, end)) ? { blank: true } : undefined;
-  }
-
   /** The comment after block entries or a `---` on the line from `start` to `end`, as a gap. */
-  #tokenLineComment(start: number, end: number): CommentGap | undefined {
+  #tokenLineComment(start: number, end: number): Omit<CommentGap, 'line'> | undefined {
     const comment = this.#commentOffsets[firstAtOrAfter(this.#commentOffsets, start)];
     if (comment === undefined || comment >= end) return undefined;
     const prefix = this.#text.slice(start, comment);
@@ -360,13 +437,8 @@ export class HeadComments {
 
   /** The start of the document (in kyaml's split) holding the line at `lineStart`. */
   #documentStart(lineStart: number): number {
-    const i = firstAtOrAfter(this.#separators, lineStart) - 1;
-    return i < 0 ? 0 : this.#lineEnd(this.#separators[i]!) + 1;
-  }
-
-  #isSeparator(lineStart: number): boolean {
-    const i = firstAtOrAfter(this.#separators, lineStart);
-    return this.#separators[i] === lineStart;
+    const i = firstAtOrAfter(this.#separatorStarts, lineStart) - 1;
+    return i < 0 ? 0 : this.#lineEnd(this.#separatorStarts[i]!) + 1;
   }
 
   #lineEnd(offset: number): number {

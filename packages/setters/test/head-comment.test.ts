@@ -109,6 +109,14 @@ describe('head-comment markers (go-yaml v3 + kyaml, as Flux reads them)', () => 
     ]);
   });
 
+  it('stays linear on 10,000 marker comments in a row and 10,000 marked items', () => {
+    // Each comment's head piece is worked out once per stretch, not once per comment.
+    const stacked = `l:\n${`  ${M}\n`.repeat(10_000)}  - a:v1\n`;
+    expect(updateText(stacked, policies)).toEqual({ text: stacked, changes: [], problems: [] });
+    const items = `l:\n${Array.from({ length: 10_000 }, (_, i) => `  ${M}\n  - a${i}\n`).join('')}`;
+    expect(updateText(items, policies).changes).toHaveLength(10_000);
+  });
+
   it('writes the issue’s example through updateTree too', async () => {
     const root = await tempDir();
     const { writeFile, readFile } = await import('node:fs/promises');
