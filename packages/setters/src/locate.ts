@@ -2,39 +2,38 @@ import {
   Composer,
   CST,
   type Document,
-  isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   type Node,
   Parser,
-  Scalar,
 } from 'yaml';
+import { HEAD_COMMENT_PREFIX, HeadComments } from './head-comment.js';
 import { readMarkerComment } from './marker.js';
+import {
+  allNodes,
+  describe,
+  type Entry,
+  isFlowScalar,
+  lastAtOrBefore,
+  type MarkerTarget,
+  SCALAR_TO_COMMENT,
+  scalarTarget,
+} from './nodes.js';
 import type { LineIndex } from './positions.js';
-import type { ScalarStyle } from './quote.js';
 
 /** A marker comment and what it sits on. */
 export interface LocatedMarker {
   setter: string;
   /** Offset of the comment's `#`. */
   commentOffset: number;
+  /** Whether the marker is the value's line comment or its head comment (above it). */
+  placement: 'line' | 'head';
   /** The document the marker is in. */
   document: Document.Parsed;
   /** The settable scalar, or why there is none. */
-  target: ScalarTarget | { kind: 'not-a-scalar'; what: string };
-}
-
-/** A single-line-capable scalar a marker can set. */
-export interface ScalarTarget {
-  kind: 'scalar';
-  node: Scalar;
-  style: ScalarStyle;
-  /** The current value as a string (the source text for plain non-strings such as `1.2`). */
-  current: string;
-  start: number;
-  end: number;
+  target: MarkerTarget;
 }
 
 /** The parsed documents, or the first parse error. */
@@ -125,12 +124,21 @@ interface MarkerComment {
   setter: string;
 }
 
+/** The comments of a text, as far as markers care. */
+export interface CommentScan {
+  /** Comments whose text is a marker, by offset. */
+  markers: MarkerComment[];
+  /** The offset of every comment token, markers included, sorted. */
+  offsets: number[];
+}
+
 /**
- * Every comment token in the CST whose text is a marker. Block scalar bodies
+ * Every comment token in the CST, and which are markers. Block scalar bodies
  * and quoted strings are single tokens, so `#` inside them is never seen here.
  */
-export function markerComments(tokens: readonly CST.Token[]): MarkerComment[] {
-  const found: MarkerComment[] = [];
+export function scanComments(tokens: readonly CST.Token[]): CommentScan {
+  const markers: MarkerComment[] = [];
+  const offsets: number[] = [];
   const stack: unknown[] = [...tokens];
   while (stack.length > 0) {
     const token = stack.pop();
@@ -141,131 +149,70 @@ export function markerComments(tokens: readonly CST.Token[]): MarkerComment[] {
     }
     const t = token as Partial<CST.SourceToken> & Record<string, unknown>;
     if (t.type === 'comment' && typeof t.source === 'string' && typeof t.offset === 'number') {
+      offsets.push(t.offset);
       const setter = readMarkerComment(t.source);
-      if (setter !== undefined) found.push({ offset: t.offset, setter });
+      if (setter !== undefined) markers.push({ offset: t.offset, setter });
       continue;
     }
     for (const field of ['start', 'key', 'sep', 'value', 'end', 'items', 'props'] as const) {
       if (t[field] !== undefined) stack.push(t[field]);
     }
   }
-  return found.sort((a, b) => a.offset - b.offset);
+  markers.sort((a, b) => a.offset - b.offset);
+  offsets.sort((a, b) => a - b);
+  return { markers, offsets };
 }
-
-interface Entry {
-  node: Node;
-  end: number;
-  /** For a map key: its value (null for an empty one); undefined for anything else. */
-  valueOfKey?: Node | null;
-  document: Document.Parsed;
-}
-
-/** Every node of every document, sorted by where its value ends, deepest last on ties. */
-function nodesByEnd(documents: readonly Document.Parsed[]): Entry[] {
-  const entries: Entry[] = [];
-  for (const document of documents) {
-    const stack: { node: unknown; valueOfKey?: Node | null }[] = [];
-    if (document.contents) stack.push({ node: document.contents });
-    // Pre-order with an explicit stack: nesting depth cannot overflow the call stack.
-    while (stack.length > 0) {
-      const { node, valueOfKey } = stack.pop()!;
-      if (isPair(node)) {
-        // Value pushed first so the key is visited first.
-        if (node.value) stack.push({ node: node.value });
-        if (node.key)
-          stack.push({ node: node.key, valueOfKey: (node.value as Node | null) ?? null });
-        continue;
-      }
-      if (!isScalar(node) && !isAlias(node) && !isMap(node) && !isSeq(node)) continue;
-      const n = node as Node;
-      if (n.range) entries.push({ node: n, end: n.range[1], valueOfKey, document });
-      if (isMap(node) || isSeq(node)) {
-        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
-      }
-    }
-  }
-  // Stable sort keeps pre-order among equal ends, so the innermost node comes last.
-  return entries.sort((a, b) => a.end - b.end);
-}
-
-function lastEndingAtOrBefore(entries: readonly Entry[], offset: number): Entry | undefined {
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (entries[mid]!.end <= offset) low = mid + 1;
-    else high = mid;
-  }
-  return entries[low - 1];
-}
-
-function describe(node: Node | null | undefined): string {
-  if (isMap(node)) return 'a map';
-  if (isSeq(node)) return 'a list';
-  if (isAlias(node)) return 'an alias';
-  if (isScalar(node) && !STYLES.has(node.type ?? '')) return 'a block scalar';
-  // A key's scalar value that starts on a later line than the key's marker.
-  if (isScalar(node)) return 'a scalar on a later line';
-  return 'nothing';
-}
-
-const STYLES: ReadonlySet<string> = new Set([
-  Scalar.PLAIN,
-  Scalar.QUOTE_DOUBLE,
-  Scalar.QUOTE_SINGLE,
-]);
-// Between a scalar and its comment: blanks, and in a flow collection the item's comma.
-const SCALAR_TO_COMMENT = /^[ \t]*,?[ \t]*$/;
 
 /**
- * Finds every marker and decides what it is on, by Flux's rule: the marker is
- * a line comment, so it belongs to the scalar value ending on its line right
- * before it. A marker alone on its line is an ordinary comment.
+ * Finds every marker and decides what it is on, by Flux's rules (kyaml's
+ * `fieldmeta.Read` reads a scalar's line comment, else its head comment):
+ * - a marker after a value on its line is that line's comment, and belongs to
+ *   the scalar value ending on the line right before it;
+ * - a marker alone on its line (or after a `-` or `---` whose value is below)
+ *   is a head comment: it marks the value go-yaml v3 gives it to, if any (see
+ *   {@link HeadComments}); a head comment on anything else marks nothing.
  */
 export function locateMarkers(
   text: string,
-  comments: readonly MarkerComment[],
+  comments: CommentScan,
   documents: readonly Document.Parsed[],
   lines: LineIndex,
 ): LocatedMarker[] {
-  const entries = nodesByEnd(documents);
+  const nodes = allNodes(documents);
+  // Stable sort keeps pre-order among equal ends, so the innermost node comes last.
+  const byEnd = [...nodes].sort((a, b) => a.end - b.end);
+  let heads: HeadComments | undefined;
   const located: LocatedMarker[] = [];
-  for (const { offset, setter } of comments) {
+  for (const { offset, setter } of comments.markers) {
     const lineStart = lines.lineStart(offset);
-    if (text.slice(lineStart, offset).trim() === '') continue;
-    const entry = lastEndingAtOrBefore(entries, offset);
+    if (HEAD_COMMENT_PREFIX.test(text.slice(lineStart, offset))) {
+      heads ??= new HeadComments(text, comments.offsets, nodes, lines);
+      const found = heads.targetOf(offset);
+      if (found) located.push({ setter, commentOffset: offset, placement: 'head', ...found });
+      continue;
+    }
+    const entry = byEnd[lastAtOrBefore(byEnd, 'end', offset)];
     const document = entry?.document ?? documentAt(documents, offset);
     if (!document) continue;
-    const target: LocatedMarker['target'] =
+    const target: MarkerTarget =
       entry && entry.end >= lineStart
-        ? targetOf(text, entry, offset)
+        ? lineTargetOf(text, entry, offset)
         : { kind: 'not-a-scalar', what: 'a line with no scalar value' };
-    located.push({ setter, commentOffset: offset, document, target });
+    located.push({ setter, commentOffset: offset, placement: 'line', document, target });
   }
   return located;
 }
 
-function targetOf(text: string, entry: Entry, commentOffset: number): LocatedMarker['target'] {
+function lineTargetOf(text: string, entry: Entry, commentOffset: number): MarkerTarget {
   const { node } = entry;
   if (entry.valueOfKey !== undefined) {
     return { kind: 'not-a-scalar', what: `a key whose value is ${describe(entry.valueOfKey)}` };
   }
-  if (!isScalar(node) || !STYLES.has(node.type ?? '')) {
-    return { kind: 'not-a-scalar', what: describe(node) };
-  }
+  if (!isFlowScalar(node)) return { kind: 'not-a-scalar', what: describe(node) };
   if (!SCALAR_TO_COMMENT.test(text.slice(entry.end, commentOffset))) {
     return { kind: 'not-a-scalar', what: 'text that is not a scalar value' };
   }
-  const range = node.range!;
-  const current = typeof node.value === 'string' ? node.value : (node.source ?? '');
-  return {
-    kind: 'scalar',
-    node,
-    style: node.type as ScalarTarget['style'],
-    current,
-    start: range[0],
-    end: range[1],
-  };
+  return scalarTarget(node);
 }
 
 function documentAt(

@@ -1,4 +1,4 @@
-import type { ImageRef, Policies, SetterField } from './types.js';
+import type { ImageRef, SetterField } from './types.js';
 
 /** A parsed setter: which policy, which part of its ref. */
 export interface Setter {
@@ -49,25 +49,19 @@ export function parseSetter(setter: string): Setter {
   return { setter, policy: setter, field: 'ref' };
 }
 
-/** Looks a policy up in either accepted shape of {@link Policies}. */
-export function lookupPolicy(policies: Policies, key: string): ImageRef | undefined {
-  if (policies instanceof Map) return policies.get(key);
-  const record = policies as Readonly<Record<string, ImageRef>>;
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 /**
- * The string a setter writes. Returns `undefined` for `:digest` when the ref has
- * no digest: there is nothing to write, so the value is left as it is.
+ * The string a setter writes. `:digest` writes `""` when the ref has no digest,
+ * as Flux does (its setter value is `latestRef.digest`, a Go string that is
+ * empty then): a Kustomization's `newTag` and `newDigest` can never disagree.
  */
-export function setterValue(ref: ImageRef, field: SetterField): string | undefined {
+export function setterValue(ref: ImageRef, field: SetterField): string {
   switch (field) {
     case 'tag':
       return ref.tag;
     case 'name':
       return ref.name;
     case 'digest':
-      return ref.digest || undefined;
+      return ref.digest ?? '';
     case 'ref':
       return ref.digest ? `${ref.name}:${ref.tag}@${ref.digest}` : `${ref.name}:${ref.tag}`;
   }

@@ -50,6 +50,16 @@ const QUOTED = [
   '~',
   '2024-06-27',
   '2024-06-27T10:00:00Z',
+  // 1.1 sexagesimal numbers and timestamps with one-digit parts (eemeli/yaml's 1.1 schema)
+  '0:30',
+  '00:30',
+  '+0:30',
+  '0_1:20',
+  '2024-06-27 1:2:3',
+  '2024-06-27T10:0:0',
+  '2024-6-7t1:2:3.5 +5',
+  '...',
+  '... x',
   '<<',
   '=',
   '-x',
@@ -80,6 +90,8 @@ const QUOTED = [
   'a\u0007b',
 ];
 const PLAIN = [
+  '...x',
+  '1:2:3:4x',
   'v1.0.0',
   '1.0.0',
   '1.2.3-rc.1',
@@ -104,6 +116,14 @@ describe('renderScalar', () => {
     expect(readBack(rendered, '1.1')).toBe(value);
     expect(readBack(rendered, '1.2')).toBe(value);
   });
+
+  it.each(['...', '... x', '---', '--- x'])(
+    'quotes %j, which would end or start a document at a line start',
+    (value) => {
+      const rendered = renderScalar(value, 'PLAIN');
+      expect(parse(`---\n${rendered}\n`)).toBe(value);
+    },
+  );
 
   it.each(PLAIN)('keeps plain %j plain', (value) => {
     expect(renderScalar(value, 'PLAIN')).toBe(value);

@@ -4,9 +4,10 @@ export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 // Plain scalars that a YAML 1.2 (core schema) or YAML 1.1 reader resolves to
 // something other than this string. Both matter: Flux, kustomize and Helm read
 // with go-yaml (1.2 core plus 1.1 booleans on output), older tools with 1.1.
-// The 1.1 patterns are as loose as the loosest common reader (eemeli/yaml's
-// 1.1 schema reads `e1` and `09_` as numbers), because a needless quote is
-// harmless and a missing one changes the value's type.
+// The 1.1 patterns are exactly eemeli/yaml's 1.1 schema (yaml/dist/schema/
+// yaml-1.1: it reads `e1`, `09_`, `0:30` and `2024-06-27 1:2:3` as numbers and
+// times, looser than the 1.1 spec), because a needless quote is harmless and a
+// missing one changes the value's type.
 const NON_STRING_PLAIN: readonly RegExp[] = [
   // null
   /^(?:~|null|Null|NULL)$/,
@@ -19,7 +20,7 @@ const NON_STRING_PLAIN: readonly RegExp[] = [
   /^[-+]?[0-9][0-9_]*$/,
   /^[-+]?0b[01_]+$/,
   /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
   // floats: 1.2 core, 1.1 (with `_`, exponent without digits before it, sexagesimal),
   // infinities and NaN
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
@@ -28,8 +29,9 @@ const NON_STRING_PLAIN: readonly RegExp[] = [
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
   /^[-+]?\.(?:inf|Inf|INF)$/,
   /^\.(?:nan|NaN|NAN)$/,
-  // 1.1 timestamps (go-yaml also decodes these into time.Time)
-  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/,
+  // 1.1 timestamps, one-digit parts included (go-yaml also decodes these into
+  // time.Time: Go's layout `2006-1-2 15:4:5` takes one or two digits per part)
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
   // 1.1 merge key and value key
   /^(?:<<|=)$/,
 ];
@@ -51,6 +53,9 @@ function readsAsNonString(value: string): boolean {
 // `: `, ` #`, a trailing `:`, flow indicators (it may sit in a flow collection),
 // leading or trailing white space, or any character that needs an escape.
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+// `...` (and `---`, already an indicator) followed by a blank ends (starts) a
+// document when the scalar sits at the start of a line, as a root value can.
+const DOCUMENT_MARKER_START = /^\.\.\.(?:[ \t]|$)/;
 const UNSAFE_INSIDE = /: |:$| #|[,[\]{}]|^[ \t]|[ \t]$/;
 const LONE_SURROGATE =
   '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
@@ -66,6 +71,7 @@ export function plainUnsafeReason(value: string): string | undefined {
     return 'reads back as a null, boolean, number or timestamp';
   }
   if (INDICATOR_START.test(value)) return 'starts with an indicator character';
+  if (DOCUMENT_MARKER_START.test(value)) return 'reads as a document end marker';
   if (UNSAFE_INSIDE.test(value)) return 'contains `: `, ` #`, a flow indicator or edge spaces';
   if (NEEDS_ESCAPE.test(value) || TAB.test(value))
     return 'contains a character that needs escaping';

@@ -1,14 +1,23 @@
 /**
  * The image a policy currently selects: Flux's `ImagePolicy.status.latestRef`.
+ * Checked before anything is written; a bad one throws `SettersError` `INVALID_REF`.
  *
  * @example `{ name: 'ghcr.io/acme/app', tag: 'v1.4.2', digest: 'sha256:…' }`
  */
 export interface ImageRef {
-  /** Image name without tag or digest, e.g. `ghcr.io/acme/app`. */
+  /**
+   * Image name without tag or digest: an optional registry `host[:port]/`, then
+   * lowercase path components (`[a-z0-9]+` joined by `.`, `_`, `__` or dashes)
+   * separated by `/`; at most 255 characters. E.g. `ghcr.io/acme/app`, `nginx`.
+   */
   name: string;
-  /** The selected tag, e.g. `v1.4.2`. */
+  /** The selected tag, matching `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, e.g. `v1.4.2`. */
   tag: string;
-  /** The tag's manifest digest (`sha256:…`). Default: absent, and nothing writes a digest. */
+  /**
+   * The tag's manifest digest: `sha256:` + 64, `sha512:` + 128 or `blake3:` + 64
+   * lowercase hex digits. Default: absent (`''` means absent too, as in Flux's
+   * status), and `:digest` markers are set to `""`.
+   */
   digest?: string;
 }
 
@@ -57,7 +66,8 @@ export interface Change {
  * What kind of thing went wrong in one file:
  * - `parse-error`: the file is not valid YAML (or not valid UTF-8); it is left untouched.
  * - `unknown-policy`: a marker names a policy that is not in `policies`; its value is left alone.
- * - `not-a-scalar`: a marker sits on a line whose value is a map, a list, an alias or a block scalar.
+ * - `not-a-scalar`: a marker sits on a line whose value is a map, a list, an alias or a block
+ *   scalar, or alone above a list item that is an alias or a block scalar.
  * - `verify-failed`: the patched text did not re-parse to the old data with only the marked
  *   values changed; the file is left untouched.
  * - `symlink-outside-root`: a symlink under the root points outside it and was not followed.
@@ -158,6 +168,12 @@ export interface Marker {
   policy: string;
   /** Which part of the image the setter writes. */
   field: SetterField;
+  /**
+   * Where the marker sits, in go-yaml's terms: `line` after the value on its line
+   * (`image: app:v1 # {…}`), `head` alone on the line directly above it
+   * (`# {…}` over `- app:v1`).
+   */
+  placement: 'line' | 'head';
   /** 1-based line of the marker comment's `#`. */
   line: number;
   /** 1-based column of the marker comment's `#`. */

@@ -1,6 +1,7 @@
 import { type Document, isMap, isScalar, type Node, Parser } from 'yaml';
-import { type LocatedMarker, locateMarkers, markerComments, parseDocuments } from './locate.js';
-import { lookupPolicy, parseSetter, setterValue } from './marker.js';
+import { type LocatedMarker, locateMarkers, parseDocuments, scanComments } from './locate.js';
+import { parseSetter, setterValue } from './marker.js';
+import { type CheckedPolicies, checkPolicies } from './policies.js';
 import { LineIndex } from './positions.js';
 import { renderScalar } from './quote.js';
 import type {
@@ -27,7 +28,11 @@ interface Edit {
  * Sets every marked value in one YAML text to what its policy selects, changing
  * only the bytes of those values. The result is re-parsed and proven before it
  * is returned; if the proof fails the text comes back unchanged with a
- * `verify-failed` problem. Never throws for bad input.
+ * `verify-failed` problem. Bad YAML never throws: it is a `parse-error` problem.
+ *
+ * @throws {SettersError} `INVALID_ARGUMENT` when `policies` is not a Map or an
+ * object, `INVALID_REF` when any ref in it is invalid (every ref is checked,
+ * whether or not a marker in `text` names it).
  *
  * @example
  * updateText('image: app:v1 # {"$imagepolicy": "ns:app"}\n', { 'ns:app': { name: 'app', tag: 'v2' } }).text
@@ -38,13 +43,19 @@ export function updateText(
   policies: Policies,
   options: UpdateTextOptions = {},
 ): TextUpdate {
+  const checked = checkPolicies(policies);
   const path = options.path ?? '';
-  const tokens = [...new Parser().parse(text)];
-  const comments = markerComments(tokens);
-  if (comments.length === 0) return { text, changes: [], problems: [] };
+  // yaml 2.9 refuses a byte-order mark before a top-level block sequence
+  // (`\ufeff- a`), which YAML allows: parse without it and put it back. Lines
+  // and columns of the body are already those an editor shows.
+  const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const body = bom === '' ? text : text.slice(1);
+  const tokens = [...new Parser().parse(body)];
+  const comments = scanComments(tokens);
+  if (comments.markers.length === 0) return { text, changes: [], problems: [] };
 
-  const lines = new LineIndex(text);
-  const parsed = parseDocuments(text, lines, tokens);
+  const lines = new LineIndex(body);
+  const parsed = parseDocuments(body, lines, tokens);
   if (!parsed.ok) {
     const { line, column, message } = parsed;
     const problem: Problem = {
@@ -60,8 +71,8 @@ export function updateText(
   const problems: Problem[] = [];
   const edits: Edit[] = [];
   const objects = new Map<Document.Parsed, ChangedObject | undefined>();
-  for (const marker of locateMarkers(text, comments, parsed.documents, lines)) {
-    const outcome = planEdit(marker, policies, lines, path);
+  for (const marker of locateMarkers(body, comments, parsed.documents, lines)) {
+    const outcome = planEdit(body, marker, checked, lines, path);
     if (outcome === undefined) continue;
     if ('kind' in outcome) {
       problems.push(outcome);
@@ -75,7 +86,7 @@ export function updateText(
   problems.sort(byPosition);
   if (edits.length === 0) return { text, changes: [], problems };
 
-  const patched = splice(text, edits);
+  const patched = splice(body, edits);
   const failure = verifyPatch(
     parsed.documents,
     patched,
@@ -94,12 +105,13 @@ export function updateText(
     problems.sort(byPosition);
     return { text, changes: [], problems };
   }
-  return { text: patched, changes: edits.map((edit) => edit.change), problems };
+  return { text: bom + patched, changes: edits.map((edit) => edit.change), problems };
 }
 
 function planEdit(
+  text: string,
   marker: LocatedMarker,
-  policies: Policies,
+  policies: CheckedPolicies,
   lines: LineIndex,
   path: string,
 ): Edit | Problem | undefined {
@@ -113,12 +125,12 @@ function planEdit(
       column,
       kind: 'not-a-scalar',
       setter,
-      message: `${where}:${line}:${column}: marker "${setter}" is on ${marker.target.what}; markers must sit on the line of a single-line scalar value`,
+      message: `${where}:${line}:${column}: marker "${setter}" is on ${marker.target.what}; a marker must be the line comment of a single-line scalar value, or alone on the line above a list item`,
     };
   }
   const { node, style, current, start, end } = marker.target;
   const { line, column } = lines.position(start);
-  const ref = lookupPolicy(policies, policy);
+  const ref = policies.get(policy);
   if (ref === undefined) {
     return {
       path,
@@ -126,14 +138,19 @@ function planEdit(
       column,
       kind: 'unknown-policy',
       setter,
-      message: `${where}:${line}:${column}: marker "${setter}" names policy "${policy}", which is not among the ${policyCount(policies)} given policies; value left alone`,
+      message: `${where}:${line}:${column}: marker "${setter}" names policy "${policy}", which is not among the ${policies.size} given policies; value left alone`,
     };
   }
   const newValue = setterValue(ref, field);
-  if (newValue === undefined || newValue === current) return undefined;
+  if (newValue === current) return undefined;
   let replacement = renderScalar(newValue, style);
-  // An empty value sits right against its comment; keep the blank a comment needs.
-  if (start === end && marker.commentOffset === end) replacement += ' ';
+  if (start === end) {
+    // An empty value can sit right after its `:` (`{omitted value:, b: 1}`) or
+    // right before its comment: keep the blanks that separate them, or the
+    // value would join the key or the comment would join the value.
+    if (start > 0 && !/[ \t\n]/.test(text[start - 1]!)) replacement = ` ${replacement}`;
+    if (text[end] === '#') replacement += ' ';
+  }
   return {
     start,
     end,
@@ -146,10 +163,6 @@ function planEdit(
 
 function byPosition(a: Problem, b: Problem): number {
   return a.line - b.line || a.column - b.column;
-}
-
-function policyCount(policies: Policies): number {
-  return policies instanceof Map ? policies.size : Object.keys(policies).length;
 }
 
 function splice(text: string, edits: readonly Edit[]): string {
@@ -187,27 +200,41 @@ function objectOf(document: Document.Parsed): ChangedObject | undefined {
 
 /**
  * Lists every setter marker in a YAML text with its position, and the current
- * value when it sits on a settable scalar, for linters and editors. Markers in a
- * text that does not parse are still listed, without values.
+ * value when it sits on a settable scalar, for linters and editors: line
+ * markers, and head markers (alone on the line above the value they mark). A
+ * comment alone on its line that marks nothing (above a key, or not directly
+ * above a value) is not listed. In a text that does not parse, line markers
+ * are still listed, without values; head markers cannot be told apart there.
  */
 export function findMarkers(text: string): Marker[] {
-  const tokens = [...new Parser().parse(text)];
-  const comments = markerComments(tokens);
-  if (comments.length === 0) return [];
-  const lines = new LineIndex(text);
-  const parsed = parseDocuments(text, lines, tokens);
-  const toMarker = (setter: string, offset: number, value: string | undefined): Marker => {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const tokens = [...new Parser().parse(body)];
+  const comments = scanComments(tokens);
+  if (comments.markers.length === 0) return [];
+  const lines = new LineIndex(body);
+  const parsed = parseDocuments(body, lines, tokens);
+  const toMarker = (
+    setter: string,
+    offset: number,
+    placement: Marker['placement'],
+    value: string | undefined,
+  ): Marker => {
     const { policy, field } = parseSetter(setter);
-    const marker: Marker = { setter, policy, field, ...lines.position(offset) };
+    const marker: Marker = { setter, policy, field, placement, ...lines.position(offset) };
     if (value !== undefined) marker.value = value;
     return marker;
   };
   if (!parsed.ok) {
-    return comments
-      .filter((c) => text.slice(lines.lineStart(c.offset), c.offset).trim() !== '')
-      .map((c) => toMarker(c.setter, c.offset, undefined));
+    return comments.markers
+      .filter((c) => body.slice(lines.lineStart(c.offset), c.offset).trim() !== '')
+      .map((c) => toMarker(c.setter, c.offset, 'line', undefined));
   }
-  return locateMarkers(text, comments, parsed.documents, lines).map((m) =>
-    toMarker(m.setter, m.commentOffset, m.target.kind === 'scalar' ? m.target.current : undefined),
+  return locateMarkers(body, comments, parsed.documents, lines).map((m) =>
+    toMarker(
+      m.setter,
+      m.commentOffset,
+      m.placement,
+      m.target.kind === 'scalar' ? m.target.current : undefined,
+    ),
   );
 }

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { normalize, sep } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { SettersError } from './errors.js';
+import { checkPolicies } from './policies.js';
 import { FileReader } from './read.js';
 import { childOf, fromBytes, isInside, type RealPath } from './real-path.js';
 import { checkTreeOptions } from './tree-options.js';
@@ -46,7 +47,8 @@ export const RUNTIME: TreeRuntime = {
  *
  * @throws {SettersError} `PATH_OUTSIDE_ROOT` when `path` leaves the root, `ABORTED`
  * when `signal` fires, `IO` when the file system fails, `INVALID_ARGUMENT` when
- * `root`, `policies` or an option is not what the types say (the message names it).
+ * `root`, `policies` or an option is not what the types say (the message names it),
+ * `INVALID_REF` when a ref in `policies` is invalid (checked before any file is read).
  *
  * @example
  * const { files, problems } = await updateTree('./clusters', policies, { path: 'prod', dryRun: true });
@@ -73,12 +75,8 @@ export async function updateTreeWith(
       `root must be a non-empty path, got ${String(root)}`,
     );
   }
-  if (typeof policies !== 'object' || policies === null) {
-    throw new SettersError(
-      'INVALID_ARGUMENT',
-      'policies must be a Map or an object keyed "namespace:name"',
-    );
-  }
+  // Every ref is checked once, before any file is read; files get the checked snapshot.
+  const checked = checkPolicies(policies);
   throwIfAborted(signal);
   const realRoot = await realDirectory(root, root);
   const start = await startDirectory(realRoot, root, path);
@@ -106,7 +104,7 @@ export async function updateTreeWith(
       // The signal can only have fired during an await (a write, a yield);
       // checking per file costs one property read.
       throwIfAborted(signal);
-      const update = updateFile(candidate, reader, policies, problems);
+      const update = updateFile(candidate, reader, checked, problems);
       if (update !== undefined) {
         if (dryRun) files.push(update);
         else {

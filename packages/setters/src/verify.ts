@@ -1,4 +1,15 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { parseDocuments } from './locate.js';
 import { LineIndex } from './positions.js';
 
@@ -7,7 +18,11 @@ import { LineIndex } from './positions.js';
  * node for node (kind, tag, anchor, style, value, key order), except that each
  * node in `expected` now holds exactly its new string, and no new warning is
  * raised. An alias of a marked anchor is compared by name, so it follows the
- * anchor's new value, as it does in Flux. Returns why not, or
+ * anchor's new value, as it does in Flux, but the keys of every map must still
+ * collide (or not) as before, aliases resolved: a marked anchor used as a key
+ * must not come to repeat another key and silently drop it. The marked values
+ * must also read back as strings under the YAML 1.1 schema, which older
+ * readers (and go-yaml, for booleans) resolve plain scalars with. Returns why not, or
  * `undefined` when the proof holds.
  */
 export function verifyPatch(
@@ -26,29 +41,80 @@ export function verifyPatch(
     const warning = after[i]!.warnings[before[i]!.warnings.length];
     if (warning) return `the patched text raises a YAML warning: ${warning.message.split('\n')[0]}`;
   }
-  const stack: [unknown, unknown][] = before.map((d, i) => [d.contents, after[i]!.contents]);
+  const stack: [unknown, unknown, number][] = before.map((d, i) => [
+    d.contents,
+    after[i]!.contents,
+    i,
+  ]);
   while (stack.length > 0) {
-    const [a, b] = stack.pop()!;
+    const [a, b, doc] = stack.pop()!;
     if (a == null || b == null) {
       if (a == null && b == null) continue;
       return 'a value appeared or disappeared';
     }
     if (isPair(a) && isPair(b)) {
-      stack.push([a.key, b.key], [a.value, b.value]);
+      stack.push([a.key, b.key, doc], [a.value, b.value, doc]);
       continue;
     }
     const want = expected.get(a as Node);
     if (want !== undefined) {
       if (!isScalar(b) || b.value !== want) return `a marked value does not read back as "${want}"`;
+      if (b.type === Scalar.PLAIN && b.tag === undefined) {
+        const under11 = readPlainUnder11(b.source ?? '');
+        if (under11 !== want) {
+          return `a marked value does not read back as "${want}" under YAML 1.1 (it reads as ${String(under11)})`;
+        }
+      }
       continue;
     }
     const mismatch = shallowMismatch(a, b);
     if (mismatch) return mismatch;
+    if (isMap(a) && isMap(b)) {
+      if (!sameCollisions(keyClasses(a, before[doc]!), keyClasses(b, after[doc]!))) {
+        return 'a marked anchor used as a key now repeats another key of its map (or no longer does)';
+      }
+    }
     if ((isMap(a) && isMap(b)) || (isSeq(a) && isSeq(b))) {
-      for (let i = 0; i < a.items.length; i++) stack.push([a.items[i], b.items[i]]);
+      for (let i = 0; i < a.items.length; i++) stack.push([a.items[i], b.items[i], doc]);
     }
   }
   return undefined;
+}
+
+/**
+ * What a YAML 1.1 reader makes of a plain scalar written without a tag. A
+ * plain scalar resolves by its text alone, so the scalar is read on its own,
+ * with the 1.1 schema forced: `0:30`, `yes` or `2024-06-27 1:2:3` written plain
+ * would read back as a number, a boolean or a time there. (Quoted and tagged
+ * scalars read the same under both schemas, and the structure is proven above.)
+ */
+function readPlainUnder11(source: string): unknown {
+  const document = parseDocument(`- ${source}\n`, { schema: 'yaml-1.1' });
+  const item = isSeq(document.contents) ? document.contents.items[0] : undefined;
+  return document.errors.length === 0 && isScalar(item) ? item.value : undefined;
+}
+
+/** For each key of `map`, the index of the first key equal to it, aliases resolved to their anchors' values. */
+function keyClasses(map: YAMLMap, document: Document.Parsed): number[] {
+  const first = new Map<unknown, number>();
+  return map.items.map((pair, i) => {
+    let key: unknown = pair.key;
+    if (isAlias(key)) key = key.resolve(document) ?? key;
+    // Scalars compare by value (`1` and `"1"` differ, `a` and `"a"` do not); collections by identity.
+    const id = isScalar(key)
+      ? key.value instanceof Date
+        ? `date:${key.value.getTime()}`
+        : key.value
+      : key;
+    const seen = first.get(id);
+    if (seen !== undefined) return seen;
+    first.set(id, i);
+    return i;
+  });
+}
+
+function sameCollisions(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 function shallowMismatch(a: unknown, b: unknown): string | undefined {

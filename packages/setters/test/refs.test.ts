@@ -1,0 +1,84 @@
+// Refs are checked at the API boundary: a bad one is a SettersError naming the
+// policy and the field, thrown before anything is read or written.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Policies, SettersError, updateText, updateTree } from '../src/index.js';
+import { marker, readTree, tempDir } from './helpers.js';
+
+const GOOD = { name: 'ghcr.io/acme/app', tag: 'v2' };
+
+/** The fuzzer's findings: wrong types from plain JavaScript, as the issue lists them. */
+const BAD: [string, unknown, string | undefined][] = [
+  ['tag: undefined (what select() returns when nothing qualifies)', { name: 'app' }, 'tag'],
+  ['tag: 5', { name: 'app', tag: 5 }, 'tag'],
+  ["tag: ''", { name: 'app', tag: '' }, 'tag'],
+  ["tag: 'bad tag!'", { name: 'app', tag: 'bad tag!' }, 'tag'],
+  ['name: 5', { name: 5, tag: 'v1' }, 'name'],
+  ["name: ''", { name: '', tag: 'v1' }, 'name'],
+  ['digest: 7', { name: 'app', tag: 'v1', digest: 7 }, 'digest'],
+  ["digest: 'md5:x'", { name: 'app', tag: 'v1', digest: 'md5:x' }, 'digest'],
+  ['a null ref', null, undefined],
+  ['a string ref', 'ghcr.io/acme/app:v1', undefined],
+];
+
+function thrown(run: () => unknown): SettersError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettersError);
+    return error as SettersError;
+  }
+  throw new Error('did not throw');
+}
+
+describe('updateText refuses a bad ref', () => {
+  it.each(BAD)('%s', (_, ref, field) => {
+    const text = `image: a ${marker('ns:bad')}\n`;
+    const error = thrown(() => updateText(text, { 'ns:bad': ref } as unknown as Policies));
+    expect(error.code).toBe('INVALID_REF');
+    expect(error.policy).toBe('ns:bad');
+    expect(error.field).toBe(field);
+    expect(error.message).toContain('ns:bad');
+  });
+
+  it('even when no marker in the text names it', () => {
+    const policies = new Map<string, unknown>([
+      ['ns:good', GOOD],
+      ['ns:bad', { name: 'app', tag: 'v 2' }],
+    ]);
+    const error = thrown(() => updateText(`image: a ${marker('ns:good')}\n`, policies as Policies));
+    expect(error).toMatchObject({ code: 'INVALID_REF', policy: 'ns:bad', field: 'tag' });
+    // And in a text without any marker: the answer does not depend on the text.
+    expect(() => updateText('a: 1\n', policies as Policies)).toThrow(SettersError);
+  });
+
+  it.each([null, undefined, 'ns:p', 5, [GOOD]])('policies of %j', (policies) => {
+    const error = thrown(() => updateText('a: 1\n', policies as unknown as Policies));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('updateTree refuses a bad ref before touching any file', () => {
+  it.each(BAD)('%s', async (_, ref, field) => {
+    const root = await tempDir();
+    await writeFile(join(root, 'a.yaml'), `image: a ${marker('ns:good')}\n`);
+    await writeFile(join(root, 'b.yaml'), `image: b ${marker('ns:bad')}\n`);
+    const before = await readTree(root);
+    const policies = { 'ns:good': GOOD, 'ns:bad': ref } as unknown as Policies;
+    await expect(updateTree(root, policies)).rejects.toMatchObject({
+      name: 'SettersError',
+      code: 'INVALID_REF',
+      policy: 'ns:bad',
+      field,
+    });
+    expect(await readTree(root)).toEqual(before);
+  });
+
+  it('checks refs before the root: a bad ref is reported even for a missing directory', async () => {
+    const root = join(await tempDir(), 'missing');
+    await expect(
+      updateTree(root, { 'ns:p': { name: 'app' } } as unknown as Policies),
+    ).rejects.toMatchObject({ code: 'INVALID_REF', policy: 'ns:p', field: 'tag' });
+  });
+});
