@@ -14,7 +14,7 @@ import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Policies, UpdateTreeOptions } from '../src/index.js';
 import { SettersError, updateText, updateTree } from '../src/index.js';
-import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/update-tree.js';
+import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/tree-update.js';
 import { replaceFile } from '../src/write.js';
 import { marker, policies, readTree, tempDir } from './helpers.js';
 
