@@ -132,16 +132,22 @@ function scan(s: string, out: Version, twoDots: boolean): boolean {
     if (parts === 3 || i >= n || s.charCodeAt(i) !== CHAR_DOT) break;
     i++;
   }
-  if (parts < 3) {
-    out.patch = 0;
-    if (parts < 2) out.minor = 0;
-  }
-  out.parts = parts;
   const coreEnd = i;
+  out.parts = parts;
   out.text = s;
   out.preStart = i;
   out.preEnd = i;
-  if (i < n && s.charCodeAt(i) === CHAR_DASH) {
+  if (i !== n && !scanSuffix(s, i, out)) return false;
+  if (parts < 3 && !completeShortCore(s, coreEnd, out, twoDots)) return false;
+  return !wide || exactCore(s.slice(coreStart, coreEnd), out);
+}
+
+// The rest of `scan`, out of line like `completeShortCore` so that the scan of
+// a plain `1.2.3` stays small enough for V8 to inline into the selection loop.
+// Reads `-prerelease` and `+build` from `i` to the end of `s`.
+function scanSuffix(s: string, i: number, out: Version): boolean {
+  const n = s.length;
+  if (s.charCodeAt(i) === CHAR_DASH) {
     const end = scanIdentifiers(s, i + 1, true);
     if (end < 0) return false;
     out.preStart = i + 1;
@@ -152,17 +158,18 @@ function scan(s: string, out: Version, twoDots: boolean): boolean {
     i = scanIdentifiers(s, i + 1, false);
     if (i < 0) return false;
   }
-  if (i !== n) return false;
-  // A full core has its two dots; only a short one needs them counted after it.
-  if (twoDots && parts < 3 && parts - 1 + dotsAfter(s, coreEnd) < 2) return false;
-  return !wide || exactCore(s.slice(coreStart, coreEnd), out);
+  return i === n;
 }
 
-// Counts `.` from `start` to the end; only reached for one- or two-part cores.
-function dotsAfter(s: string, start: number): number {
-  let dots = 0;
-  for (let i = start; i < s.length; i++) if (s.charCodeAt(i) === CHAR_DOT) dots++;
-  return dots;
+// Masterminds fills missing parts with 0. A full core has Flux's two dots; a
+// short one needs the rest in its prerelease or build.
+function completeShortCore(s: string, coreEnd: number, out: Version, twoDots: boolean): boolean {
+  out.patch = 0;
+  if (out.parts < 2) out.minor = 0;
+  if (!twoDots) return true;
+  let dots = out.parts - 1;
+  for (let i = coreEnd; i < s.length; i++) if (s.charCodeAt(i) === CHAR_DOT) dots++;
+  return dots >= 2;
 }
 
 /** Converts a run of decimal digits to a {@link Part}, or undefined above 2^64-1. */
