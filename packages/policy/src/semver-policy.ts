@@ -143,7 +143,7 @@ function unparseableReason(tag: string, value: string): string {
   if (scanCoercible(value, new Version())) {
     return `${valueNote(tag, value)} has fewer than two "."; Flux's version.ParseVersion skips such tags (1.2.0 and 1.2-rc.1 count, 1.2 and 1.2-rc1 do not)`;
   }
-  return `${valueNote(tag, value)} is not a version as Flux reads it: optional lowercase v, one to three numeric parts, optional -prerelease and +build, at least two "." in all`;
+  return `${valueNote(tag, value)} is not a Flux semver tag (optional lowercase v, 1 to 3 numeric parts, -prerelease, +build; at least two ".")`;
 }
 
 /**
