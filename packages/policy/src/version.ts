@@ -105,6 +105,7 @@ export function scanCoercible(s: string, out: Version): boolean {
   return scan(s, out, false);
 }
 
+// Flux's ParseVersion when `twoDots`, else Masterminds' coercing NewVersion alone.
 function scan(s: string, out: Version, twoDots: boolean): boolean {
   const n = s.length;
   const coreStart = n > 0 && s.charCodeAt(0) === CHAR_V ? 1 : 0;
@@ -122,7 +123,7 @@ function scan(s: string, out: Version, twoDots: boolean): boolean {
       value = value * 10 + (c - CHAR_0);
       i++;
     }
-    // A `.` not followed by a digit matches no part of the loose regex.
+    // No digits: not a version, or a `.` the loose regex cannot take (`1..2`, `1.-rc`).
     if (i === start || significant > 20) return false;
     if (significant > 15) wide = true;
     if (parts === 0) out.major = value;
