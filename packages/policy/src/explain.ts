@@ -76,7 +76,7 @@ export function beatenEntry(
   tie: boolean,
   noun: string,
   lost: string,
-): TagExplanation {
+): Extract<TagExplanation, { outcome: 'beaten' }> {
   const reason = tie ? `same ${noun} as "${by}"; ties go to the greatest tag in byte order` : lost;
   return { tag, outcome: 'beaten', value, by, reason };
 }

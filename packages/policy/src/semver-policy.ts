@@ -7,7 +7,14 @@ import { beatenEntry, type Candidate, explainSelection, valueNote } from './expl
 import type { CompiledFilter, TagValueSource } from './filter.js';
 import type { SemverRange } from './range.js';
 import type { Explanation, TagExplanation } from './types.js';
-import { compareVersions, isPrerelease, scanVersion, Version } from './version.js';
+import {
+  compareVersions,
+  isPrerelease,
+  scanCoercible,
+  scanVersion,
+  Version,
+  versionString,
+} from './version.js';
 
 // Majors read by `leadingMajor` up to here are exact doubles.
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
@@ -93,37 +100,50 @@ export class SemverSelector {
     const range = this.range.text;
     const version = parseVersion(value);
     if (version === undefined) {
-      return {
-        tag,
-        outcome: 'unparseable',
-        value,
-        reason: `${valueNote(tag, value)} is not MAJOR.MINOR.PATCH (optional lowercase v, -prerelease, +build)`,
-      };
+      return { tag, outcome: 'unparseable', value, reason: unparseableReason(tag, value) };
     }
+    const coerced = version.parts < 3 ? versionString(version) : undefined;
+    const read = coerced === undefined ? '' : `; read as ${coerced} (missing parts filled with 0)`;
+    let entry: Exclude<TagExplanation, { outcome: 'filtered' | 'unparseable' | 'blocked' }>;
     if (!this.range.test(version)) {
       if (isPrerelease(version) && this.range.testIgnoringPrereleaseRule(version)) {
-        return {
+        entry = {
           tag,
           outcome: 'prerelease',
           value,
-          reason: `${valueNote(tag, value)} is a prerelease: it meets "${range}", but prereleases count only where a comparator of the same AND group has one (e.g. ">=1.0.0-0")`,
+          reason: `${valueNote(tag, value)} is a prerelease: it meets "${range}", but prereleases count only where a comparator of the same AND group has one (e.g. ">=1.0.0-0")${read}`,
+        };
+      } else {
+        entry = {
+          tag,
+          outcome: 'out-of-range',
+          value,
+          reason: `${valueNote(tag, value)} is outside "${range}"${read}`,
         };
       }
-      return {
-        tag,
-        outcome: 'out-of-range',
-        value,
-        reason: `${valueNote(tag, value)} is outside "${range}"`,
-      };
+    } else {
+      // A version in range exists, so select() picked a winner.
+      const by = selected as Candidate;
+      if (tag === by.tag) {
+        entry = { tag, outcome: 'selected', value, reason: `highest version in "${range}"${read}` };
+      } else {
+        const tie = compareVersions(version, winner as Version) === 0;
+        entry = beatenEntry(tag, value, by.tag, tie, 'version', `lower version than "${by.tag}"`);
+        entry.reason += read;
+      }
     }
-    // A version in range exists, so select() picked a winner.
-    const by = selected as Candidate;
-    if (tag === by.tag) {
-      return { tag, outcome: 'selected', value, reason: `highest version in "${range}"` };
-    }
-    const tie = compareVersions(version, winner as Version) === 0;
-    return beatenEntry(tag, value, by.tag, tie, 'version', `lower version than "${by.tag}"`);
+    if (coerced !== undefined) entry.coerced = coerced;
+    return entry;
   }
+}
+
+// Names the two-dot rule when it alone skips the value (`1.2`, `v1`,
+// `1.2-rc1`), since Masterminds by itself would read those.
+function unparseableReason(tag: string, value: string): string {
+  if (scanCoercible(value, new Version())) {
+    return `${valueNote(tag, value)} has fewer than two "."; Flux's version.ParseVersion skips such tags (1.2.0 and 1.2-rc.1 count, 1.2 and 1.2-rc1 do not)`;
+  }
+  return `${valueNote(tag, value)} is not a Flux semver tag (optional lowercase v, 1 to 3 numeric parts, -prerelease, +build; at least two ".")`;
 }
 
 /**

@@ -62,6 +62,13 @@ export type TagExplanation =
       outcome: 'selected';
       /** The compared value: the `extract` expansion, or the tag itself. */
       value: string;
+      /**
+       * Semver only, and only when the value has fewer than three numeric parts:
+       * the version Flux reads it as, missing parts filled in as 0 (Masterminds'
+       * coercing NewVersion), printed like Masterminds' `String()`:
+       * `1.2.0-rc.1` for `1.2-rc.1`, `2.0.0+1.sha.abc` for `2+1.sha.abc`.
+       */
+      coerced?: string;
       reason: string;
     }
   | {
@@ -71,6 +78,13 @@ export type TagExplanation =
       value: string;
       /** The winning original tag. */
       by: string;
+      /**
+       * Semver only, and only when the value has fewer than three numeric parts:
+       * the version Flux reads it as, missing parts filled in as 0 (Masterminds'
+       * coercing NewVersion), printed like Masterminds' `String()`:
+       * `1.2.0-rc.1` for `1.2-rc.1`, `2.0.0+1.sha.abc` for `2+1.sha.abc`.
+       */
+      coerced?: string;
       reason: string;
     }
   | {
@@ -91,6 +105,13 @@ export type TagExplanation =
       /** A version outside the semver range. */
       outcome: 'out-of-range';
       value: string;
+      /**
+       * Semver only, and only when the value has fewer than three numeric parts:
+       * the version Flux reads it as, missing parts filled in as 0 (Masterminds'
+       * coercing NewVersion), printed like Masterminds' `String()`:
+       * `1.2.0-rc.1` for `1.2-rc.1`, `2.0.0+1.sha.abc` for `2+1.sha.abc`.
+       */
+      coerced?: string;
       reason: string;
     }
   | {
@@ -102,6 +123,13 @@ export type TagExplanation =
        */
       outcome: 'prerelease';
       value: string;
+      /**
+       * Semver only, and only when the value has fewer than three numeric parts:
+       * the version Flux reads it as, missing parts filled in as 0 (Masterminds'
+       * coercing NewVersion), printed like Masterminds' `String()`:
+       * `1.2.0-rc.1` for `1.2-rc.1`, `2.0.0+1.sha.abc` for `2+1.sha.abc`.
+       */
+      coerced?: string;
       reason: string;
     }
   | {

@@ -1,7 +1,13 @@
-// Tag versions, scanned the way Flux parses them (fluxcd/pkg/version.ParseVersion
-// on top of Masterminds/semver's NewVersion): an optional lowercase `v`, exactly
-// three numeric parts (leading zeros allowed, each at most 2^64-1), an optional
-// `-prerelease` and an optional `+build`.
+// Tag versions, scanned the way Flux parses them: fluxcd/pkg
+// version.ParseVersion wants at least two `.` anywhere in the tag (it checks
+// `strings.SplitN(v, ".", 3)` for three pieces; prerelease and build dots
+// count), then hands it to Masterminds/semver's coercing NewVersion, whose
+// loose regex is `v?N(.N)?(.N)?(-pre)?(+build)?`: an optional lowercase `v`, one
+// to three numeric parts (leading zeros allowed, each at most 2^64-1 as
+// strconv.ParseUint reads it, missing ones 0), dot-separated `[0-9A-Za-z-]`
+// identifiers, and no numeric prerelease identifier with a leading zero. So
+// `1.2-rc.1` is 1.2.0-rc.1 and `2+1.sha.abc` is 2.0.0, while `1.2` and
+// `1.2-rc1` (one dot) are skipped.
 //
 // The scanner fills a caller-owned `Version` and allocates nothing for ordinary
 // tags, so a tag that cannot win costs no garbage. Core numbers are doubles; only
@@ -35,6 +41,8 @@ export class Version implements VersionFields {
   text = '';
   preStart = 0;
   preEnd = 0;
+  /** How many numeric parts the tag spells (1-3); the rest were filled in as 0. */
+  parts = 3;
 }
 
 /** Whether `v` has a prerelease part. */
@@ -80,20 +88,31 @@ function scanIdentifiers(s: string, i: number, prerelease: boolean): number {
 }
 
 /**
- * Scans `s` as a Flux tag version into `out`. Returns false for anything Flux
- * skips (`latest`, `1.2`, `v1`, `1.2.3.4`, `V1.2.3`, `1.0.0-01`, a part above
- * 2^64-1); `out` is then garbage.
+ * Scans `s` as a Flux tag version into `out`: Masterminds' coercing NewVersion
+ * behind ParseVersion's two-dot check. Returns false for anything Flux skips
+ * (`latest`, `1.2`, `v1`, `1.2-rc1`, `1.2.3.4`, `V1.2.3`, `1.0.0-01`, a part
+ * above 2^64-1); `out` is then garbage.
  */
 export function scanVersion(s: string, out: Version): boolean {
+  return scan(s, out, true);
+}
+
+/**
+ * Scans `s` with Masterminds' coercing NewVersion alone, without Flux's
+ * two-dot check: tells explain() that `1.2` is skipped for its dots only.
+ */
+export function scanCoercible(s: string, out: Version): boolean {
+  return scan(s, out, false);
+}
+
+// Flux's ParseVersion when `twoDots`, else Masterminds' coercing NewVersion alone.
+function scan(s: string, out: Version, twoDots: boolean): boolean {
   const n = s.length;
   const coreStart = n > 0 && s.charCodeAt(0) === CHAR_V ? 1 : 0;
   let i = coreStart;
   let wide = false;
-  for (let part = 0; part < 3; part++) {
-    if (part > 0) {
-      if (i >= n || s.charCodeAt(i) !== CHAR_DOT) return false;
-      i++;
-    }
+  let parts = 0;
+  for (;;) {
     const start = i;
     let value = 0;
     let significant = 0;
@@ -104,17 +123,32 @@ export function scanVersion(s: string, out: Version): boolean {
       value = value * 10 + (c - CHAR_0);
       i++;
     }
+    // No digits: not a version, or a `.` the loose regex cannot take (`1..2`, `1.-rc`).
     if (i === start || significant > 20) return false;
     if (significant > 15) wide = true;
-    if (part === 0) out.major = value;
-    else if (part === 1) out.minor = value;
+    if (parts === 0) out.major = value;
+    else if (parts === 1) out.minor = value;
     else out.patch = value;
+    parts++;
+    if (parts === 3 || i >= n || s.charCodeAt(i) !== CHAR_DOT) break;
+    i++;
   }
   const coreEnd = i;
+  out.parts = parts;
   out.text = s;
   out.preStart = i;
   out.preEnd = i;
-  if (i < n && s.charCodeAt(i) === CHAR_DASH) {
+  if (i !== n && !scanSuffix(s, i, out)) return false;
+  if (parts < 3 && !completeShortCore(s, coreEnd, out, twoDots)) return false;
+  return !wide || exactCore(s.slice(coreStart, coreEnd), out);
+}
+
+// The rest of `scan`, out of line like `completeShortCore` so that the scan of
+// a plain `1.2.3` stays small enough for V8 to inline into the selection loop.
+// Reads `-prerelease` and `+build` from `i` to the end of `s`.
+function scanSuffix(s: string, i: number, out: Version): boolean {
+  const n = s.length;
+  if (s.charCodeAt(i) === CHAR_DASH) {
     const end = scanIdentifiers(s, i + 1, true);
     if (end < 0) return false;
     out.preStart = i + 1;
@@ -125,8 +159,18 @@ export function scanVersion(s: string, out: Version): boolean {
     i = scanIdentifiers(s, i + 1, false);
     if (i < 0) return false;
   }
-  if (i !== n) return false;
-  return !wide || exactCore(s.slice(coreStart, coreEnd), out);
+  return i === n;
+}
+
+// Masterminds fills missing parts with 0. A full core has Flux's two dots; a
+// short one needs the rest in its prerelease or build.
+function completeShortCore(s: string, coreEnd: number, out: Version, twoDots: boolean): boolean {
+  out.patch = 0;
+  if (out.parts < 2) out.minor = 0;
+  if (!twoDots) return true;
+  let dots = out.parts - 1;
+  for (let i = coreEnd; i < s.length; i++) if (s.charCodeAt(i) === CHAR_DOT) dots++;
+  return dots >= 2;
 }
 
 /** Converts a run of decimal digits to a {@link Part}, or undefined above 2^64-1. */
@@ -136,10 +180,11 @@ export function exactPart(digits: string): Part | undefined {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
-// Doubles lose digits past 2^53; re-read `MAJOR.MINOR.PATCH` exactly. False when
-// a part exceeds 2^64-1 (Masterminds parses parts with strconv.ParseUint(.., 64)).
+// Doubles lose digits past 2^53; re-read the core's one to three parts exactly
+// (missing ones are 0). False when a part exceeds 2^64-1 (Masterminds parses
+// parts with strconv.ParseUint(.., 64)).
 function exactCore(core: string, out: Version): boolean {
-  const [major = '', minor = '', patch = ''] = core.split('.');
+  const [major = '0', minor = '0', patch = '0'] = core.split('.');
   const exactMajor = exactPart(major);
   const exactMinor = exactPart(minor);
   const exactPatch = exactPart(patch);
@@ -150,6 +195,16 @@ function exactCore(core: string, out: Version): boolean {
   out.minor = exactMinor;
   out.patch = exactPatch;
   return true;
+}
+
+/**
+ * The version as Masterminds' `Version.String()` prints it: the numbers
+ * without `v` or leading zeros, then the tag's own `-prerelease+build` (which
+ * starts at the `-` before the prerelease, or where the core ends).
+ */
+export function versionString(v: Version): string {
+  const tail = v.text.slice(isPrerelease(v) ? v.preStart - 1 : v.preStart);
+  return `${v.major}.${v.minor}.${v.patch}${tail}`;
 }
 
 /** Orders two parts: negative, zero or positive. */

@@ -67,6 +67,78 @@ describe('explain', () => {
     expect(plain.tags[0]?.outcome).toBe('out-of-range');
   });
 
+  it('says when a tag was read with missing parts filled in, and as what', () => {
+    const policy = compilePolicy({ policy: { semver: { range: '>=1.0.0-0 <2' } } });
+    const result = policy.explain(['1.2-rc.1', '1.1.0', '2+1.sha.abc', '1.2.3.4']);
+    expect(result.selected).toBe('1.2-rc.1');
+    expect(result.tags).toEqual([
+      expect.objectContaining({ outcome: 'selected', coerced: '1.2.0-rc.1' }),
+      expect.objectContaining({ outcome: 'beaten', by: '1.2-rc.1' }),
+      expect.objectContaining({ outcome: 'out-of-range', coerced: '2.0.0+1.sha.abc' }),
+      expect.objectContaining({ outcome: 'unparseable' }),
+    ]);
+    expect(result.tags[0]?.reason).toContain('read as 1.2.0-rc.1 (missing parts filled with 0)');
+    expect(result.tags[2]?.reason).toContain('read as 2.0.0+1.sha.abc');
+    // Tags that spell all three parts, and tags that are no version, carry no `coerced`.
+    expect(result.tags[1]).not.toHaveProperty('coerced');
+    expect(result.tags[3]).not.toHaveProperty('coerced');
+  });
+
+  it('ties a filled-in version with its full spelling by the greatest tag', () => {
+    const policy = compilePolicy({ policy: { semver: { range: '>=1.0.0-0' } } });
+    for (const tags of [
+      ['1.2-rc.1', '1.2.0-rc.1'],
+      ['1.2.0-rc.1', '1.2-rc.1'],
+    ]) {
+      const result = policy.explain(tags);
+      // "1.2.0-rc.1" > "1.2-rc.1" in byte order ("." 0x2e after "-" 0x2d).
+      expect(result.selected).toBe('1.2.0-rc.1');
+      const short = result.tags.find((entry) => entry.tag === '1.2-rc.1');
+      expect(short).toMatchObject({ outcome: 'beaten', by: '1.2.0-rc.1', coerced: '1.2.0-rc.1' });
+      expect(short?.reason).toContain('same version as "1.2.0-rc.1"');
+      expect(short?.reason).toContain('read as 1.2.0-rc.1');
+    }
+  });
+
+  it('names the filled-in version of a prerelease kept out by the prerelease rule', () => {
+    const result = compilePolicy({ policy: { semver: { range: '1.x' } } }).explain([
+      'v1.2-beta.5',
+      '1.0.0',
+    ]);
+    expect(result.tags[0]).toMatchObject({ outcome: 'prerelease', coerced: '1.2.0-beta.5' });
+    expect(result.tags[0]?.reason).toContain('read as 1.2.0-beta.5');
+  });
+
+  it('counts the dots and fills in the parts of the extracted value, not of the tag', () => {
+    const result = compilePolicy({
+      policy: { semver: { range: '*' } },
+      filterTags: { pattern: '^[a-z.]*-(?P<v>.*)$', extract: '$v' },
+    }).explain(['x.y-3+build.5', 'x-3+build.5.1']);
+    expect(result.tags).toEqual([
+      expect.objectContaining({ outcome: 'unparseable', value: '3+build.5' }),
+      expect.objectContaining({
+        outcome: 'selected',
+        value: '3+build.5.1',
+        coerced: '3.0.0+build.5.1',
+      }),
+    ]);
+  });
+
+  it('tells a tag skipped for its dots alone from one that is no version', () => {
+    const result = compilePolicy({ policy: { semver: { range: '*' } } }).explain([
+      '1.2',
+      'v1',
+      '1.2-rc1',
+      'latest',
+      '1.2.3.4',
+      'V1.2-rc.1',
+    ]);
+    expect(result.tags.every((entry) => entry.outcome === 'unparseable')).toBe(true);
+    const dots = result.tags.map((entry) => entry.reason.includes('fewer than two "."'));
+    expect(dots).toEqual([true, true, true, false, false, false]);
+    expect(result.tags[0]?.reason).toContain('version.ParseVersion');
+  });
+
   it('marks every copy of the winning tag selected', () => {
     const result = compilePolicy({ policy: { semver: { range: '*' } } }).explain([
       '1.0.0',

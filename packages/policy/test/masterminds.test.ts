@@ -240,15 +240,18 @@ const prereleases: Row[] = [
   ['1.2.3-beta', '1.2.3-beta.1', false, 'constraintTildeOrEqual clean: Equal'],
 ];
 
-// fluxcd/pkg version.ParseVersion: at least two dots (SplitN(v, ".", 3) has
-// three parts), then Masterminds NewVersion with CoerceNewVersion (the loose
-// regex: optional v, 1-3 numeric parts with leading zeros, -pre, +meta).
+// fluxcd/pkg version.ParseVersion: at least two dots anywhere in the tag
+// (SplitN(v, ".", 3) has three parts), then Masterminds NewVersion with
+// CoerceNewVersion (coerceNewVersion: the loose regex `v?([0-9]+)(\.[0-9]+)?
+// (\.[0-9]+)?(-ids)?(\+ids)?`, anchored; ParseUint(.., 10, 64) per part, a
+// missing part is 0; then validatePrerelease and validateMetadata).
 const tags: Row[] = [
   ['>=0.0.0-0', '1.2.3', true, 'ParseVersion: plain version'],
   ['>=0.0.0-0', 'v1.2.3', true, 'looseSemVerRegex: v?'],
   ['>=0.0.0-0', 'V1.2.3', false, 'looseSemVerRegex: lowercase v only'],
   ['>=0.0.0-0', 'vv1.2.3', false, 'looseSemVerRegex: one v'],
   ['>=0.0.0-0', '1.2', false, 'ParseVersion: SplitN gives two parts'],
+  ['>=0.0.0-0', 'v1.0', false, 'ParseVersion: SplitN gives two parts'],
   ['>=0.0.0-0', 'v1', false, 'ParseVersion: SplitN gives one part'],
   ['>=0.0.0-0', '1.2.3.4', false, 'looseSemVerRegex: three numeric parts at most'],
   ['>=0.0.0-0', 'v2025.07.03', true, 'CoerceNewVersion: leading zeros allowed'],
@@ -265,14 +268,50 @@ const tags: Row[] = [
   ['>=0.0.0-0', '1.2.3\n', false, 'looseSemVerRegex is anchored ($ without m flag)'],
   ['>=0.0.0-0', '18446744073709551615.0.0', true, 'ParseUint(.., 64) max'],
   ['>=0.0.0-0', '18446744073709551616.0.0', false, 'ParseUint overflow'],
-  // Flux accepts these: the two dots need not be in the core, and the loose
-  // regex fills the missing parts (1.2-rc.1 is 1.2.0-rc.1). DESIGN.md section 3
-  // decides otherwise ("exactly three dot-separated numeric parts"), so we
-  // skip them.
-  ['>=0.0.0-0', '1.2-rc.1', false, 'DESIGN keeps: Flux reads 1.2.0-rc.1'],
-  ['>=0.0.0-0', 'v1.2-beta.5', false, 'DESIGN keeps: Flux reads 1.2.0-beta.5'],
-  ['>=0.0.0-0', '1-rc.1.2', false, 'DESIGN keeps: Flux reads 1.0.0-rc.1.2'],
-  ['>=0.0.0-0', '1.2+build.5', false, 'DESIGN keeps: Flux reads 1.2.0+build.5'],
+];
+
+// The two dots need not be in the core: Flux reads these with the missing
+// minor/patch filled in as 0 (coerceNewVersion: m[2]/m[3] empty -> 0).
+const shortCores: Row[] = [
+  ['>=0.0.0-0', '1.2-rc.1', true, 'two dots; coerceNewVersion reads 1.2.0-rc.1'],
+  ['>=0.0.0-0', 'v1.2-beta.5', true, 'two dots; v? then 1.2.0-beta.5'],
+  ['>=0.0.0-0', '1-rc.1.2', true, 'two dots, both in the prerelease; 1.0.0-rc.1.2'],
+  ['>=0.0.0-0', '1.2+build.5', true, 'two dots; metadata dots count; 1.2.0+build.5'],
+  ['>=0.0.0-0', '2+1.sha.abc', true, 'two dots, both in the metadata; 2.0.0+1.sha.abc'],
+  ['>=0.0.0-0', '1.2-rc.1+b', true, 'two dots; 1.2.0-rc.1+b'],
+  ['>=0.0.0-0', '1-a.b+c.d', true, 'one dot in each of prerelease and metadata'],
+  ['>=0.0.0-0', 'v2025.07-rc.1', true, 'leading zeros in a short core; 2025.7.0-rc.1'],
+  ['>=0.0.0-0', '1.2--rc.1', true, 'prerelease "-rc.1": "-" is an identifier character'],
+  ['>=0.0.0-0', '1.2-rc1', false, 'ParseVersion: one dot in all'],
+  ['>=0.0.0-0', '1-rc.1', false, 'ParseVersion: one dot in all'],
+  ['>=0.0.0-0', '1+a.b', false, 'ParseVersion: one dot in all'],
+  ['>=0.0.0-0', '1-2.3', false, 'ParseVersion: one dot; "2.3" would be the prerelease'],
+  ['>=0.0.0-0', '2+1', false, 'ParseVersion: no dot'],
+  ['>=0.0.0-0', 'latest', false, 'ParseVersion: no dot'],
+  ['>=0.0.0-0', 'a.b.c', false, 'looseSemVerRegex: a version starts with a number'],
+  ['>=0.0.0-0', '1..2', false, 'looseSemVerRegex: "." must be followed by a number'],
+  ['>=0.0.0-0', '1.2.-rc.1', false, 'looseSemVerRegex: "." must be followed by a number'],
+  ['>=0.0.0-0', '.1.2', false, 'looseSemVerRegex: a version starts with a number'],
+  ['>=0.0.0-0', '1.2-.a.b', false, 'looseSemVerRegex: the prerelease starts with an identifier'],
+  ['>=0.0.0-0', '1.2-rc.1.', false, 'looseSemVerRegex: empty last identifier'],
+  ['>=0.0.0-0', '1.2-rc.01', false, 'validatePrerelease: numeric identifier with a leading 0'],
+  ['>=0.0.0-0', '1.2+01.a', true, 'validateMetadata: leading zeros allowed in metadata'],
+  ['>=0.0.0-0', 'V1.2-rc.1', false, 'looseSemVerRegex: lowercase v only'],
+  ['>=0.0.0-0', '1.2-rc.1 ', false, 'looseSemVerRegex is anchored'],
+  ['>=0.0.0-0', '18446744073709551615-a.b.c', true, 'ParseUint(.., 64) max in a short core'],
+  ['>=0.0.0-0', '18446744073709551616-a.b.c', false, 'ParseUint overflow in a short core'],
+  ['>=0.0.0-0', '1.18446744073709551616-a.b', false, 'ParseUint overflow in the minor'],
+  // What the filled-in version is compared as.
+  ['1.2.0-rc.1', '1.2-rc.1', true, 'constraintTildeOrEqual clean: Equal to 1.2.0-rc.1'],
+  ['>1.2.0-rc.1', '1.2-rc.1', false, 'Compare: equal to 1.2.0-rc.1'],
+  ['>=1.2.1-0', '1.2-rc.1', false, 'Compare: 1.2.0-rc.1 is below 1.2.1-0'],
+  ['~1.2.0-0', 'v1.2-beta.5', true, 'constraintTilde: 1.2.0-beta.5, same major and minor'],
+  ['=2.0.0', '2+1.sha.abc', true, 'Equal ignores metadata: 2.0.0'],
+  ['<2.0.0', '2+1.sha.abc', false, 'Compare: 2.0.0 is not below itself'],
+  ['1.2.x', '1.2+build.5', true, 'constraintTilde: 1.2.0 is a release'],
+  ['1.2.x', '1.2-rc.1', false, 'Check: includePre is false without a prerelease in the group'],
+  ['>=1.0.0-0 <2', '1-rc.1.2', true, 'the group has a prerelease: 1.0.0-rc.1.2 counts'],
+  ['>=1.0.0 <2', '1-rc.1.2', false, 'Check: includePre false; 1.0.0-rc.1.2 is a prerelease'],
 ];
 
 describe.each([
@@ -281,6 +320,7 @@ describe.each([
   ['operators', operators],
   ['prereleases per AND group', prereleases],
   ['Flux tag parsing', tags],
+  ['Flux tag parsing, cores with missing parts', shortCores],
 ] as const)('Masterminds/semver 3.4.0: %s', (_name, rows) => {
   it.each(rows)('%j admits %j: %j (%s)', (range, version, expected) => {
     expect(outcome(range, version)).toBe(expected);

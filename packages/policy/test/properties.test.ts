@@ -16,19 +16,26 @@ interface RefVersion {
   minor: number;
   patch: number;
   pre: boolean;
+  /** Masterminds' String() when a part was missing ("1.2.0-rc.1+b" for "1.2-rc.1+b"). */
+  coerced: string | undefined;
 }
 
+// Masterminds' looseSemVerRegex: one to three numeric parts, missing ones 0.
 const TAG =
-  /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+  /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 function refParse(tag: string): RefVersion | undefined {
+  // fluxcd/pkg version.ParseVersion: strings.SplitN(tag, ".", 3) must give
+  // three pieces, i.e. two dots anywhere before Masterminds sees the tag.
+  if (tag.split('.').length < 3) return undefined;
   const m = TAG.exec(tag);
   if (m === null) return undefined;
-  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [major, minor, patch] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
   const pre = m[4];
   if (pre?.split('.').some((id) => /^0\d/.test(id))) return undefined;
   const text = `${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}`;
-  return { text, major, minor, patch, pre: pre !== undefined };
+  const coerced = m[3] === undefined ? `${text}${m[5] === undefined ? '' : `+${m[5]}`}` : undefined;
+  return { text, major, minor, patch, pre: pre !== undefined, coerced };
 }
 
 /**
@@ -156,22 +163,41 @@ function rangeText(groups: Group[]): string {
 // ---- generators ---------------------------------------------------------------
 
 const small = fc.integer({ min: 0, max: 3 });
-const preId = fc.constantFrom('alpha', 'beta', 'rc.1', 'rc.2', '0', '1', 'rc.10');
+const preId = fc.constantFrom('alpha', 'beta', 'rc.1', 'rc.2', '0', '1', 'rc.10', 'rc1', 'rc.1.2');
+const buildId = fc.constantFrom('b1', 'sha.5', '001', '1.sha.abc');
 
+// Cores of one to three parts with a prerelease and build of zero to two dots
+// each, so the tags fall on both sides of Flux's two-dot threshold.
 const tagArb = fc.oneof(
   fc
     .record({
       v: fc.boolean(),
       zero: fc.boolean(),
       parts: fc.tuple(small, small, small),
+      length: fc.constantFrom(1, 2, 3, 3),
       pre: fc.option(preId, { nil: undefined }),
-      build: fc.option(fc.constantFrom('b1', 'sha.5', '001'), { nil: undefined }),
+      build: fc.option(buildId, { nil: undefined }),
     })
     .map(
-      ({ v, zero, parts, pre, build }) =>
-        `${v ? 'v' : ''}${zero ? '0' : ''}${parts.join('.')}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`,
+      ({ v, zero, parts, length, pre, build }) =>
+        `${v ? 'v' : ''}${zero ? '0' : ''}${parts.slice(0, length).join('.')}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`,
     ),
-  fc.constantFrom('latest', '1.2', 'v1', '1.2.3.4', 'V1.2.3', '1.0.0-01', 'main-abc'),
+  fc.constantFrom(
+    'latest',
+    '1.2',
+    'v1',
+    'v1.0',
+    '1.2-rc1',
+    '1-rc.1',
+    '2+1',
+    '1..2',
+    '1.2.3.4',
+    'V1.2.3',
+    'V1.2-rc.1',
+    '1.0.0-01',
+    '1.2-rc.01',
+    'main-abc',
+  ),
 );
 
 const spellingArb: fc.Arbitrary<Spelling> = fc.record({
@@ -234,6 +260,24 @@ describe('properties', () => {
           expect(policy.explain(shuffled).selected).toBe(policy.select(tags));
         },
       ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('explain reads each tag as the reference does and names filled-in parts', () => {
+    fc.assert(
+      fc.property(tagsArb, rangeArb, (tags, groups) => {
+        const policy = compilePolicy({ policy: { semver: { range: rangeText(groups) } } });
+        const entries = policy.explain(tags).tags;
+        tags.forEach((tag, i) => {
+          const entry = entries[i];
+          const ref = refParse(tag);
+          expect(entry?.outcome === 'unparseable').toBe(ref === undefined);
+          const coerced = entry !== undefined && 'coerced' in entry ? entry.coerced : undefined;
+          expect(coerced).toBe(ref?.coerced);
+          if (coerced !== undefined) expect(entry?.reason).toContain(`read as ${coerced}`);
+        });
+      }),
       { numRuns: 1000 },
     );
   });

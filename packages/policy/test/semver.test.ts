@@ -131,6 +131,49 @@ describe('semver: tags are parsed as Flux parses them', () => {
     expect(pick('*', tags)).toBe(expected);
   });
 
+  it.each([
+    ['a two-part core with a dotted prerelease', '>=1.0.0-0', ['1.2-rc.1', '1.1.0'], '1.2-rc.1'],
+    ['a v-prefixed two-part core', '>=1.0.0-0', ['v1.2-beta.5', '1.2.0-beta.4'], 'v1.2-beta.5'],
+    [
+      'a two-part core with dotted build metadata',
+      '1.2.x',
+      ['1.2+build.5', '1.1.9'],
+      '1.2+build.5',
+    ],
+    [
+      'a one-part core whose dots are all in the build',
+      '^2',
+      ['2+1.sha.abc', '1.9.9'],
+      '2+1.sha.abc',
+    ],
+    ['a one-dot short core is still skipped', '*', ['1.2-rc1', '2+1', '1.2', '0.0.1'], '0.0.1'],
+    [
+      'a filled-in version ties with its full spelling',
+      '>=1.0.0-0',
+      ['1.2.0-rc.1', '1.2-rc.1'],
+      '1.2.0-rc.1',
+    ],
+    [
+      'build metadata of a short core is ignored: a tie, the greatest tag wins',
+      '*',
+      ['1.2+b.1', '1.2.0+a'],
+      '1.2.0+a',
+    ],
+  ])('%s is read as Flux reads it', (_name, range, tags, expected) => {
+    expect(pick(range, tags)).toBe(expected);
+    expect(pick(range, [...tags].reverse())).toBe(expected);
+  });
+
+  it('compares the parts of a short core beyond 2^53 exactly', () => {
+    expect(pick('*', ['18446744073709551615+a.b.c', '18446744073709551614.9.9'])).toBe(
+      '18446744073709551615+a.b.c',
+    );
+    expect(pick('*', ['9007199254740993.1+a.b', '9007199254740992.1.9'])).toBe(
+      '9007199254740993.1+a.b',
+    );
+    expect(pick('*', ['18446744073709551616+a.b.c', '0.0.1'])).toBe('0.0.1');
+  });
+
   it('compares parts beyond 2^53 exactly', () => {
     const tags = ['9007199254740993.0.0', '9007199254740992.0.0', '18446744073709551615.0.0'];
     expect(pick('*', tags)).toBe('18446744073709551615.0.0');
