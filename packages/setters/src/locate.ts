@@ -22,6 +22,7 @@ import {
   scalarTarget,
 } from './nodes.js';
 import type { LineIndex } from './positions.js';
+import { keepShapesOf } from './warm.js';
 
 /** A marker comment and what it sits on. */
 export interface LocatedMarker {
@@ -49,11 +50,20 @@ export type Parsed =
  */
 export const MAX_DEPTH = 200;
 
+/** The CST of a text: yaml's tokens, which never throw for bad input. */
+export function parseTokens(text: string): CST.Token[] {
+  const parser = new Parser();
+  const tokens = [...parser.parse(text)];
+  // The parser and its lexer, not only their output, hold the shapes their code is optimized for.
+  keepShapesOf('tokens', parser);
+  return tokens;
+}
+
 /** Parses every document, keeping node ranges; never throws for bad input. */
 export function parseDocuments(
   text: string,
   lines: LineIndex,
-  tokens: readonly CST.Token[] = [...new Parser().parse(text)],
+  tokens: readonly CST.Token[] = parseTokens(text),
 ): Parsed {
   const tooDeep = firstTooDeep(tokens);
   if (tooDeep !== undefined) {
@@ -74,6 +84,7 @@ export function parseDocuments(
       return { ok: false, line, column, message: 'Map keys must be unique' };
     }
   }
+  keepShapesOf('parse', { lines, tokens, documents });
   return { ok: true, documents };
 }
 
