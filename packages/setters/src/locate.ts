@@ -143,6 +143,9 @@ export interface CommentScan {
   offsets: number[];
 }
 
+/** The fields of a CST token that hold further tokens (one list shared by every call: no array per token). */
+const TOKEN_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'items', 'props'] as const;
+
 /**
  * Every comment token in the CST, and which are markers. Block scalar bodies
  * and quoted strings are single tokens, so `#` inside them is never seen here.
@@ -165,8 +168,9 @@ export function scanComments(tokens: readonly CST.Token[]): CommentScan {
       if (setter !== undefined) markers.push({ offset: t.offset, setter });
       continue;
     }
-    for (const field of ['start', 'key', 'sep', 'value', 'end', 'items', 'props'] as const) {
-      if (t[field] !== undefined) stack.push(t[field]);
+    for (const field of TOKEN_FIELDS) {
+      const child = t[field];
+      if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
   markers.sort((a, b) => a.offset - b.offset);
