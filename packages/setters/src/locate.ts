@@ -22,6 +22,7 @@ import {
   scalarTarget,
 } from './nodes.js';
 import type { LineIndex } from './positions.js';
+import { keepShapesOf } from './warm.js';
 
 /** A marker comment and what it sits on. */
 export interface LocatedMarker {
@@ -49,11 +50,20 @@ export type Parsed =
  */
 export const MAX_DEPTH = 200;
 
+/** The CST of a text: yaml's tokens, which never throw for bad input. */
+export function parseTokens(text: string): CST.Token[] {
+  const parser = new Parser();
+  const tokens = [...parser.parse(text)];
+  // The parser and its lexer, not only their output, hold the shapes their code is optimized for.
+  keepShapesOf('tokens', parser);
+  return tokens;
+}
+
 /** Parses every document, keeping node ranges; never throws for bad input. */
 export function parseDocuments(
   text: string,
   lines: LineIndex,
-  tokens: readonly CST.Token[] = [...new Parser().parse(text)],
+  tokens: readonly CST.Token[] = parseTokens(text),
 ): Parsed {
   const tooDeep = firstTooDeep(tokens);
   if (tooDeep !== undefined) {
@@ -74,6 +84,7 @@ export function parseDocuments(
       return { ok: false, line, column, message: 'Map keys must be unique' };
     }
   }
+  keepShapesOf('parse', { lines, tokens, documents });
   return { ok: true, documents };
 }
 
@@ -132,6 +143,9 @@ export interface CommentScan {
   offsets: number[];
 }
 
+/** The fields of a CST token that hold further tokens (one list shared by every call: no array per token). */
+const TOKEN_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'items', 'props'] as const;
+
 /**
  * Every comment token in the CST, and which are markers. Block scalar bodies
  * and quoted strings are single tokens, so `#` inside them is never seen here.
@@ -154,8 +168,9 @@ export function scanComments(tokens: readonly CST.Token[]): CommentScan {
       if (setter !== undefined) markers.push({ offset: t.offset, setter });
       continue;
     }
-    for (const field of ['start', 'key', 'sep', 'value', 'end', 'items', 'props'] as const) {
-      if (t[field] !== undefined) stack.push(t[field]);
+    for (const field of TOKEN_FIELDS) {
+      const child = t[field];
+      if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
   markers.sort((a, b) => a.offset - b.offset);

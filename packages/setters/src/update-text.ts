@@ -1,5 +1,11 @@
-import { type Document, isMap, isScalar, type Node, Parser } from 'yaml';
-import { type LocatedMarker, locateMarkers, parseDocuments, scanComments } from './locate.js';
+import { type Document, isMap, isScalar, type Node } from 'yaml';
+import {
+  type LocatedMarker,
+  locateMarkers,
+  parseDocuments,
+  parseTokens,
+  scanComments,
+} from './locate.js';
 import { parseSetter, setterValue } from './marker.js';
 import { type CheckedPolicies, checkPolicies } from './policies.js';
 import { LineIndex } from './positions.js';
@@ -50,7 +56,7 @@ export function updateText(
   // and columns of the body are already those an editor shows.
   const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const body = bom === '' ? text : text.slice(1);
-  const tokens = [...new Parser().parse(body)];
+  const tokens = parseTokens(body);
   const comments = scanComments(tokens);
   if (comments.markers.length === 0) return { text, changes: [], problems: [] };
 
@@ -208,7 +214,7 @@ function objectOf(document: Document.Parsed): ChangedObject | undefined {
  */
 export function findMarkers(text: string): Marker[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const tokens = [...new Parser().parse(body)];
+  const tokens = parseTokens(body);
   const comments = scanComments(tokens);
   if (comments.markers.length === 0) return [];
   const lines = new LineIndex(body);

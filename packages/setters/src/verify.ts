@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import { parseDocuments } from './locate.js';
 import { LineIndex } from './positions.js';
+import { keepShapesOf } from './warm.js';
 
 /**
  * Proves a patched text: it must parse without errors into the same documents,
@@ -90,6 +91,7 @@ export function verifyPatch(
  */
 function readPlainUnder11(source: string): unknown {
   const document = parseDocument(`- ${source}\n`, { schema: 'yaml-1.1' });
+  keepShapesOf('yaml-1.1', document);
   const item = isSeq(document.contents) ? document.contents.items[0] : undefined;
   return document.errors.length === 0 && isScalar(item) ? item.value : undefined;
 }
