@@ -55,7 +55,7 @@ export function parseTokens(text: string): CST.Token[] {
   const parser = new Parser();
   const tokens = [...parser.parse(text)];
   // The parser and its lexer, not only their output, hold the shapes their code is optimized for.
-  keepShapesOf('tokens', parser);
+  keepShapesOf('tokens', parser, text.length);
   return tokens;
 }
 
@@ -84,7 +84,7 @@ export function parseDocuments(
       return { ok: false, line, column, message: 'Map keys must be unique' };
     }
   }
-  keepShapesOf('parse', { lines, tokens, documents });
+  keepShapesOf('parse', { lines, tokens, documents }, text.length);
   return { ok: true, documents };
 }
 

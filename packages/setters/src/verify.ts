@@ -91,7 +91,7 @@ export function verifyPatch(
  */
 function readPlainUnder11(source: string): unknown {
   const document = parseDocument(`- ${source}\n`, { schema: 'yaml-1.1' });
-  keepShapesOf('yaml-1.1', document);
+  keepShapesOf('yaml-1.1', document, source.length);
   const item = isSeq(document.contents) ? document.contents.items[0] : undefined;
   return document.errors.length === 0 && isScalar(item) ? item.value : undefined;
 }
