@@ -5,7 +5,7 @@
 // skipLibCheck off, and linted with publint and attw. The tarballs' own
 // dependencies come from the npm cache or, when it lacks them, the npm registry.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,10 @@ const TS_PROJECTS: Record<string, Record<string, unknown>> = {
   },
 };
 
+const registryVersion: string = JSON.parse(
+  readFileSync(join(repoRoot, 'packages/registry/package.json'), 'utf8'),
+).version;
+
 /** What esm.mjs and cjs.cjs print: one real call of each package, against the testkit registry. */
 const EXPECTED_CALLS = {
   reference: { sameHost: true, repository: 'team/app', tag: '1.0.0' },
@@ -64,6 +68,8 @@ const EXPECTED_CALLS = {
   text: 'image: team/app:1.2.0 # {"$imagepolicy": "ns:app"}\n',
   changes: 1,
   invalidReference: 'INVALID_REFERENCE',
+  // The default User-Agent: the installed client reads its version from its own package.json.
+  userAgent: `tagsmith-registry/${registryVersion}`,
 };
 
 interface Run {

@@ -1,14 +1,6 @@
 /**
  * Every way a policy can be rejected. Branch on these, never on message text.
- *
- * | code | thrown by |
- * | --- | --- |
- * | `INVALID_POLICY` | `compilePolicy`: the spec is not one of `semver`, `alphabetical`, `numerical` |
- * | `INVALID_RANGE` | `compilePolicy`: the semver range does not parse |
- * | `INVALID_ORDER` | `compilePolicy`: `order` is not `asc`/`desc` (any case) |
- * | `INVALID_PATTERN` | `compilePolicy`, `excludeTags`: RE2 rejected a pattern |
- * | `INVALID_FILTER` | `compilePolicy`: `filterTags` is malformed (e.g. `extract` without `pattern`) |
- * | `INVALID_NUMBER` | `select`: a numerical candidate is not a Go `ParseFloat` number |
+ * docs/errors.md has a row for each code saying what throws it, when, and what to do.
  */
 export type PolicyErrorCode =
   | 'INVALID_POLICY'

@@ -23,7 +23,7 @@ export interface AuthTarget {
   readonly endpoint: Endpoint;
   readonly repository: string;
   readonly scope: string;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** An `Authorization` value and whether it was issued just now. */
@@ -305,7 +305,7 @@ export class Authenticator {
       );
     }
     this.#settings.logger?.debug?.(`obtained a token for ${target.scope} from ${url.origin}`);
-    return { token: value, expiresIn: typeof expiresIn === 'number' ? expiresIn : undefined };
+    return typeof expiresIn === 'number' ? { token: value, expiresIn } : { token: value };
   }
 }
 

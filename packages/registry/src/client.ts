@@ -23,6 +23,7 @@ import {
   send,
   type TransportSettings,
 } from './transport.js';
+import { defaultUserAgent } from './user-agent.js';
 
 /** Options of {@link RegistryClient}. Every field is optional. */
 export interface RegistryClientOptions {
@@ -33,7 +34,7 @@ export interface RegistryClientOptions {
    * Default: Node's global `fetch`.
    */
   fetch?: FetchLike;
-  /** `User-Agent` header. Default: `tagsmith-registry/0.1.0`. */
+  /** `User-Agent` header. Default: `tagsmith-registry/<version of this package>`. */
   userAgent?: string;
   /** Limit for one try of one request, body included, in milliseconds. Default: `30000`. */
   timeoutMs?: number;
@@ -79,7 +80,6 @@ export interface RequestOptions {
 }
 
 const DEFAULTS = {
-  userAgent: 'tagsmith-registry/0.1.0',
   timeoutMs: 30_000,
   attempts: 4,
   baseDelayMs: 250,
@@ -110,7 +110,7 @@ export class RegistryClient {
     this.#hosts = hostOrigins(options.hosts);
     this.#settings = {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      userAgent: options.userAgent ?? DEFAULTS.userAgent,
+      userAgent: options.userAgent ?? defaultUserAgent(),
       timeoutMs: positive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
       attempts: positive('retry.attempts', options.retry?.attempts ?? DEFAULTS.attempts),
       baseDelayMs: atLeastZero(

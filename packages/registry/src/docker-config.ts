@@ -148,7 +148,9 @@ function checkConfig(
   if (credsStore !== undefined && credsStore !== null && typeof credsStore !== 'string') {
     throw fail('"credsStore"', credsStore, 'a string (a helper name)');
   }
-  return { auths, credHelpers, credsStore: credsStore ?? undefined };
+  return typeof credsStore === 'string'
+    ? { auths, credHelpers, credsStore }
+    : { auths, credHelpers };
 }
 
 /** The own entries of an object-valued section; none when it is absent or `null`. */

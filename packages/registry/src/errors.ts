@@ -81,11 +81,11 @@ export class RegistryError extends Error {
 /** Where a request went, for error messages and logs. */
 export interface RequestSite {
   registry: string;
-  repository?: string;
+  repository?: string | undefined;
   method: string;
   url: URL;
   /** The registry is served by a `hosts` endpoint, so messages name it beside the URL. */
-  mapped?: boolean;
+  mapped?: boolean | undefined;
 }
 
 // Query parameters that carry credentials: signed blob URLs (S3, GCS, Azure), OAuth
@@ -115,7 +115,7 @@ export function requestError(
   code: RegistryErrorCode,
   site: RequestSite,
   what: string,
-  extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  extra: { status?: number | undefined; retryAfterMs?: number | undefined; cause?: unknown } = {},
 ): RegistryError {
   const url = redactUrl(site.url);
   let text = what;
@@ -124,13 +124,13 @@ export function requestError(
     text = what === '' ? status : `${status}${what.startsWith('(') ? ' ' : ' — '}${what}`;
   }
   const where = site.mapped ? `${url} (${site.registry})` : url;
-  return new RegistryError(code, `[${site.method}] ${where}: ${text}`, {
-    registry: site.registry,
-    repository: site.repository,
-    method: site.method,
-    url,
-    ...extra,
-  });
+  const details: RegistryErrorDetails = { registry: site.registry, method: site.method, url };
+  // Callers forward what they know; an unknown field stays absent, never `undefined`.
+  if (site.repository !== undefined) details.repository = site.repository;
+  if (extra.status !== undefined) details.status = extra.status;
+  if (extra.retryAfterMs !== undefined) details.retryAfterMs = extra.retryAfterMs;
+  if (extra.cause !== undefined) details.cause = extra.cause;
+  return new RegistryError(code, `[${site.method}] ${where}: ${text}`, details);
 }
 
 /** The error for a call stopped by the caller's signal; `cause` is the signal's reason. */

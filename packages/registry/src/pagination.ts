@@ -91,7 +91,7 @@ export interface TagPage {
   /** Strings that are not tag names (Artifactory lists digests such as `sha256:…`). */
   readonly notTags: number;
   /** The first of those strings, for the log line. */
-  readonly firstNotTag?: string;
+  readonly firstNotTag?: string | undefined;
 }
 
 // The tag grammar of the OCI distribution spec, as reference.ts checks it in references.

@@ -48,7 +48,7 @@ export function ociError(body: Buffer): { code?: string; message?: string } | un
     .filter((m): m is string => typeof m === 'string');
   const message = messages.join('; ');
   return {
-    code: typeof first?.code === 'string' ? first.code : undefined,
+    ...(typeof first?.code === 'string' ? { code: first.code } : {}),
     message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
   };
 }

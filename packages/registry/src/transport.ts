@@ -61,9 +61,9 @@ export interface Exchange {
   readonly mapped?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent only to `origin`; dropped on any redirect that leaves it. */
-  readonly authorization?: { readonly value: string; readonly origin: string };
-  readonly body?: string;
-  readonly signal?: AbortSignal;
+  readonly authorization?: { readonly value: string; readonly origin: string } | undefined;
+  readonly body?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The final response of an exchange, body fully read (empty for HEAD). */
@@ -220,7 +220,7 @@ async function tryOnce(settings: TransportSettings, exchange: Exchange): Promise
       const response = await settings.fetch(url, {
         method,
         headers,
-        body,
+        ...(body === undefined ? {} : { body }),
         redirect: 'manual',
         signal: controller.signal,
       });

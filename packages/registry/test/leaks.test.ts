@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import type { FaultRule, StartRegistryOptions } from '@tagsmith/testkit';
+import type { FaultRule, RegistryAuth } from '@tagsmith/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Credential,
@@ -69,7 +69,7 @@ async function helperConfig(): Promise<{ path: string; env: NodeJS.ProcessEnv }>
 
 type Case = {
   name: string;
-  auth: StartRegistryOptions['auth'];
+  auth: RegistryAuth;
   credential: Credential | 'docker-config-helper' | 'docker-config-auths';
   faults?: FaultRule[];
   timeoutMs?: number;
@@ -160,7 +160,10 @@ const cases: Case[] = [
 
 describe('no secret in errors or logs', () => {
   it.each(cases)('$name -> $code', async (c) => {
-    const r = await registry({ auth: c.auth, faults: c.faults });
+    const r = await registry({
+      auth: c.auth,
+      ...(c.faults === undefined ? {} : { faults: c.faults }),
+    });
     let credentials: CredentialProvider;
     if (c.credential === 'docker-config-helper') {
       credentials = dockerConfigCredentials(await helperConfig());

@@ -1,16 +1,13 @@
 import type { ImageRef } from './types.js';
 
 /**
- * Why {@link updateTree} or {@link updateText} threw:
+ * Why {@link updateTree} or {@link updateText} threw (docs/errors.md has a row for each,
+ * saying exactly when):
  * - `PATH_OUTSIDE_ROOT`: `options.path` resolves (lexically or through a symlink) outside the root.
- * - `ABORTED`: `options.signal` was aborted; files already written stay written (each write is atomic).
- * - `IO`: the file system refused a read, a walk or a write, or a file changed under the walk
- *   (swapped for a symlink); `cause` holds the underlying error. After a failed write, files
- *   written before it stay written (the message says how many) and the rest are unchanged.
- * - `INVALID_ARGUMENT`: an argument or option is not as documented (e.g. `root` is not a path,
- *   `include` is not an array of usable globs), as plain JavaScript callers can pass.
- * - `INVALID_REF`: a policy's ref is not an {@link ImageRef} with a valid image name, tag and
- *   digest; `policy` names the policy and `field` the part. Nothing was read or written.
+ * - `ABORTED`: `options.signal` was aborted; files already written stay written.
+ * - `IO`: the file system refused a read, a walk or a write; `cause` holds the underlying error.
+ * - `INVALID_ARGUMENT`: an argument or option is not as documented.
+ * - `INVALID_REF`: a policy's ref is not an {@link ImageRef}; `policy` and `field` say where.
  */
 export type SettersErrorCode =
   | 'PATH_OUTSIDE_ROOT'

@@ -10,7 +10,7 @@ export interface Entry {
   start: number;
   end: number;
   /** For a map key: its value (null for an empty one); undefined for anything else. */
-  valueOfKey?: Node | null;
+  valueOfKey?: Node | null | undefined;
   document: Document.Parsed;
 }
 

@@ -63,7 +63,7 @@ export interface Change {
 }
 
 /**
- * What kind of thing went wrong in one file:
+ * What kind of thing went wrong in one file (docs/errors.md has a row for each):
  * - `parse-error`: the file is not valid YAML (or not valid UTF-8); it is left untouched.
  * - `unknown-policy`: a marker names a policy that is not in `policies`; its value is left alone.
  * - `not-a-scalar`: a marker sits on a line whose value is a map, a list, an alias or a block

@@ -62,7 +62,7 @@ interface Entry {
   /** The name as reported: lossy when it is not valid UTF-8. */
   readonly name: string;
   /** The exact name, present only when `name` is lossy. */
-  readonly bytes?: Buffer;
+  readonly bytes?: Buffer | undefined;
   isFile(): boolean;
   isDirectory(): boolean;
   isSymbolicLink(): boolean;

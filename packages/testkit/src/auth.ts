@@ -51,7 +51,7 @@ export type RegistryAuth =
 
 /** What a request needs: nothing, or pull/push on one repository. */
 export interface AccessNeed {
-  readonly repository?: string;
+  readonly repository?: string | undefined;
   readonly action: 'pull' | 'push';
 }
 

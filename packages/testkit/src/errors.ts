@@ -1,5 +1,5 @@
 /**
- * What went wrong when a testkit helper was misused.
+ * What went wrong when a testkit helper was misused (docs/errors.md has a row for each):
  *
  * - `INVALID_NAME`: a repository name outside the OCI name grammar.
  * - `INVALID_TAG`: a tag outside `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`.
