@@ -14,13 +14,13 @@ export class BodyTooLargeError extends Error {
  * bytes: a hostile or broken registry streaming gigabytes costs us at most
  * `limit` bytes of memory, never the whole body.
  *
- * Every read races `signal` (the caller's signal joined with the request
- * deadline), and when it fires the reader is cancelled, which frees the
- * connection. Aborting the fetch alone is not enough: Node 20's fetch (undici)
- * leaves `reader.read()` pending forever when a `Content-Encoding: gzip` body
- * with a correct `Content-Length` holds a broken gzip stream. All its bytes
- * have arrived, so the connection is already back in the pool and the abort
- * has nothing to tear down, and the decoder's error never reaches the stream.
+ * When `signal` (the caller's signal joined with the request deadline) fires,
+ * the reader is cancelled, which frees the connection and settles the pending
+ * read as `done`. Aborting the fetch alone is not enough: Node 20's fetch
+ * (undici) leaves `reader.read()` pending forever when a `Content-Encoding: gzip`
+ * body with a correct `Content-Length` holds a broken gzip stream. All its bytes
+ * have arrived, so the connection is already back in the pool and the abort has
+ * nothing to tear down, and the decoder's error never reaches the stream.
  *
  * @throws the signal's reason when it fires, {@link BodyTooLargeError} past `limit`.
  */
@@ -38,14 +38,20 @@ export async function readBody(
   if (body === null) return Buffer.alloc(0);
 
   const reader = body.getReader();
-  const stop = signal === undefined ? undefined : stopOnAbort(reader, signal);
+  // One listener per body, not a Promise.race per chunk: a listing reads
+  // thousands of pages, and a race allocates promises on every read although
+  // the signal almost never fires. Cancelling the reader settles a pending
+  // read (the streams spec resolves it as `done`), even one undici never ends.
+  const cancel = () => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener('abort', cancel, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await (stop === undefined
-        ? reader.read()
-        : Promise.race([reader.read(), stop.aborted]));
+      const { done, value } = await reader.read();
       // A cancelled reader reports `done`: that is the abort, not the end of the body.
       if (signal?.aborted) throw signal.reason;
       if (done) break;
@@ -57,7 +63,7 @@ export async function readBody(
       chunks.push(value);
     }
   } finally {
-    stop?.dispose();
+    signal?.removeEventListener('abort', cancel);
   }
   // One chunk is the common case for small pages: wrap it instead of copying.
   if (chunks.length === 1) {
@@ -65,28 +71,6 @@ export async function readBody(
     return Buffer.from(only.buffer, only.byteOffset, only.byteLength);
   }
   return Buffer.concat(chunks, total);
-}
-
-/**
- * A promise that rejects with the signal's reason when it fires, after
- * cancelling the reader; one listener per body, not per chunk.
- */
-function stopOnAbort(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  signal: AbortSignal,
-): { aborted: Promise<never>; dispose(): void } {
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      reject(signal.reason);
-      reader.cancel(signal.reason).catch(() => {});
-    };
-  });
-  // Rejections that happen between two reads are seen by the next race, or not needed.
-  aborted.catch(() => {});
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { aborted, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /**
