@@ -388,18 +388,14 @@ function finalUnauthorized(reply: Reply, site: RequestSite): RegistryError {
 
 function positive(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new RegistryError('INVALID_OPTIONS', `${name} must be a positive integer, got ${value}`, {
-      registry: '',
-    });
+    throw new RegistryError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
   }
   return value;
 }
 
 function atLeastZero(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
-    throw new RegistryError('INVALID_OPTIONS', `${name} must be a number ≥ 0, got ${value}`, {
-      registry: '',
-    });
+    throw new RegistryError('INVALID_ARGUMENT', `${name} must be a number ≥ 0, got ${value}`);
   }
   return value;
 }

@@ -86,7 +86,7 @@ describe('hostOrigins', () => {
     ['a query', { 'r.io': { endpoint: 'https://mirror/?ns=r.io' } }, 'r.io'],
     ['a key with a scheme', { 'https://r.io': { endpoint: 'https://mirror' } }, 'https://r.io'],
     ['an empty key', { '': { endpoint: 'https://mirror' } }, ''],
-  ])('refuses %s with INVALID_OPTIONS naming the key', (_, hosts, key) => {
+  ])('refuses %s with INVALID_ARGUMENT naming the key', (_, hosts, key) => {
     let error: unknown;
     try {
       hostOrigins(hosts);
@@ -94,8 +94,9 @@ describe('hostOrigins', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(RegistryError);
-    expect((error as RegistryError).code).toBe('INVALID_OPTIONS');
-    expect((error as RegistryError).registry).toBe(key);
+    expect((error as RegistryError).code).toBe('INVALID_ARGUMENT');
+    // An empty key is no registry: the field is absent, never `''`.
+    expect((error as RegistryError).registry).toBe(key === '' ? undefined : key);
     if (key !== '') expect((error as RegistryError).message).toContain(`hosts["${key}"]`);
     expect((error as RegistryError).message).not.toContain('SECRET');
   });

@@ -60,7 +60,7 @@ export function endpointFor(
  * references write them; `index.docker.io` counts as `docker.io`, as in references.
  * The endpoint value is never quoted in a message: it might hold a password.
  *
- * @throws {RegistryError} `INVALID_OPTIONS` naming the key.
+ * @throws {RegistryError} `INVALID_ARGUMENT` naming the key.
  */
 export function hostOrigins(hosts: unknown): Map<string, string> {
   const origins = new Map<string, string>();
@@ -105,8 +105,9 @@ export function hostOrigins(hosts: unknown): Map<string, string> {
   return origins;
 }
 
-function invalidHosts(message: string, registry = ''): RegistryError {
-  return new RegistryError('INVALID_OPTIONS', message, { registry });
+// An empty key names no registry, so the error then carries none.
+function invalidHosts(message: string, key = ''): RegistryError {
+  return new RegistryError('INVALID_ARGUMENT', message, key === '' ? {} : { registry: key });
 }
 
 /**

@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
  */
 export type RegistryErrorCode =
   | 'INVALID_REFERENCE'
-  | 'INVALID_OPTIONS'
+  | 'INVALID_ARGUMENT'
   | 'UNAUTHORIZED'
   | 'DENIED'
   | 'NAME_UNKNOWN'
@@ -26,18 +26,21 @@ export type RegistryErrorCode =
   | 'CREDENTIAL_CONFIG'
   | 'CREDENTIAL_HELPER';
 
-/** Where and how a {@link RegistryError} happened. None of these fields ever holds a secret. */
+/**
+ * Where and how a {@link RegistryError} happened; every field is optional and set only
+ * when known. The constructor redacts `url`, so a caller may pass the request's URL as is.
+ */
 export interface RegistryErrorDetails {
   /** The registry as written in the reference, e.g. `docker.io` or `localhost:5000`. */
-  registry: string;
+  registry?: string;
   /** The repository, e.g. `library/nginx`, when the failure concerns one. */
   repository?: string;
   /** The HTTP status of the response that caused the failure, if there was one. */
   status?: number;
   /** The HTTP method of the failed request, e.g. `GET`. */
   method?: string;
-  /** The URL of the failed request with credentials and secret query parameters redacted. */
-  url?: string;
+  /** The URL of the failed request; stored with credentials and secret query values redacted. */
+  url?: string | URL;
   /** For `RATE_LIMITED`: how long the registry asked us to wait, in milliseconds. */
   retryAfterMs?: number;
   /** The underlying error, if any. */
@@ -47,33 +50,40 @@ export interface RegistryErrorDetails {
 /**
  * The one error class of `@tagsmith/registry`. Its message reads
  * `[GET] https://host/v2/x/tags/list: 401 Unauthorized — <registry's message>` for
- * HTTP failures. It never carries a password, token or signed URL parameter.
+ * HTTP failures. It never carries a password, token or signed URL parameter: the
+ * constructor redacts `details.url` and every URL in the message (as octokit's
+ * `RequestError` does), so no call site can forget to.
  */
 export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
   /** What went wrong; see {@link RegistryErrorCode}. */
   readonly code: RegistryErrorCode;
-  /** The registry as written in the reference, e.g. `docker.io`. */
-  readonly registry: string;
+  /** The registry as written in the reference, e.g. `docker.io`; absent when no registry is concerned (a client option). */
+  declare readonly registry?: string;
   /** The repository, when the failure concerns one. */
-  readonly repository?: string;
+  declare readonly repository?: string;
   /** HTTP status of the response that caused the failure, if any. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** HTTP method of the failed request, if any. */
-  readonly method?: string;
+  declare readonly method?: string;
   /** Redacted URL of the failed request, if any. */
-  readonly url?: string;
+  declare readonly url?: string;
   /** For `RATE_LIMITED`: the wait the registry asked for, in milliseconds. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
 
-  constructor(code: RegistryErrorCode, message: string, details: RegistryErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'RegistryError';
+  constructor(code: RegistryErrorCode, message: string, details: RegistryErrorDetails = {}) {
+    super(
+      redactUrlsIn(message),
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.code = code;
-    this.registry = details.registry;
+    if (details.registry !== undefined) this.registry = details.registry;
     if (details.repository !== undefined) this.repository = details.repository;
     if (details.status !== undefined) this.status = details.status;
     if (details.method !== undefined) this.method = details.method;
-    if (details.url !== undefined) this.url = details.url;
+    if (details.url !== undefined) {
+      this.url = details.url instanceof URL ? redactUrl(details.url) : redactUrlsIn(details.url);
+    }
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
 }
@@ -105,6 +115,29 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
+// A URL as it appears in running text. `"`, `<`, `>`, backticks and whitespace are
+// percent-encoded in every href, so they end one; trailing punctuation belongs to the sentence.
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"<>`]+/gi;
+const TRAILING_PUNCTUATION = /[.,:;'")\]]+$/;
+
+/**
+ * `text` with every URL in it redacted as {@link redactUrl} does. A URL with nothing
+ * to hide is left exactly as written, so messages keep the caller's spelling.
+ */
+function redactUrlsIn(text: string): string {
+  return text.replace(URL_IN_TEXT, (match) => {
+    const candidate = match.replace(TRAILING_PUNCTUATION, '');
+    let url: URL;
+    try {
+      url = new URL(candidate);
+    } catch {
+      return match;
+    }
+    const redacted = redactUrl(url);
+    return redacted === url.href ? match : redacted + match.slice(candidate.length);
+  });
+}
+
 /**
  * Creates an error about a request. The message is `[METHOD] url: what`, or with
  * a status `[METHOD] url: 404 Not Found — what` (`what` in parentheses follows the
@@ -117,14 +150,18 @@ export function requestError(
   what: string,
   extra: { status?: number | undefined; retryAfterMs?: number | undefined; cause?: unknown } = {},
 ): RegistryError {
-  const url = redactUrl(site.url);
   let text = what;
   if (extra.status !== undefined) {
     const status = statusLine(extra.status);
     text = what === '' ? status : `${status}${what.startsWith('(') ? ' ' : ' — '}${what}`;
   }
-  const where = site.mapped ? `${url} (${site.registry})` : url;
-  const details: RegistryErrorDetails = { registry: site.registry, method: site.method, url };
+  // The URL goes in raw: the constructor redacts it, in the message and in `url`.
+  const where = site.mapped ? `${site.url.href} (${site.registry})` : site.url.href;
+  const details: RegistryErrorDetails = {
+    registry: site.registry,
+    method: site.method,
+    url: site.url,
+  };
   // Callers forward what they know; an unknown field stays absent, never `undefined`.
   if (site.repository !== undefined) details.repository = site.repository;
   if (extra.status !== undefined) details.status = extra.status;

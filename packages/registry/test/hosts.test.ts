@@ -160,14 +160,14 @@ describe('hosts: a registry served by another endpoint', () => {
     expect(error.code).toBe('INSECURE_REGISTRY');
   });
 
-  it('refuses a bad hosts option with INVALID_OPTIONS naming the key', () => {
+  it('refuses a bad hosts option with INVALID_ARGUMENT naming the key', () => {
     let error: unknown;
     try {
       new RegistryClient({ hosts: { [NAME]: { endpoint: 'https://u:p@mirror.internal' } } });
     } catch (e) {
       error = e;
     }
-    expect((error as { code?: string }).code).toBe('INVALID_OPTIONS');
+    expect((error as { code?: string }).code).toBe('INVALID_ARGUMENT');
     expect((error as Error).message).toContain(NAME);
   });
 });

@@ -10,6 +10,7 @@ import {
   type CredentialProvider,
   dockerConfigCredentials,
   RegistryClient,
+  RegistryError,
   staticCredentials,
 } from '../src/index.js';
 import { failure, type Handler, useRegistries, useServers } from './setup.js';
@@ -379,5 +380,28 @@ describe('Authorization stays with its origin', () => {
       'http://blob.example.invalid/x?X-Amz-Signature=REDACTED&token=REDACTED&n=1',
     );
     assertNoSecret(error, lines);
+  });
+
+  // octokit's RequestError redacts in its constructor; so does RegistryError, so a
+  // call site that builds one by hand cannot forget to.
+  it('redacts a hand-built error: its url (string or URL) and every URL in its message', () => {
+    const raw = `https://u:${SECRET}@blob.example.invalid/x?X-Amz-Signature=${SECRET}&n=1`;
+    const redacted = 'https://blob.example.invalid/x?X-Amz-Signature=REDACTED&n=1';
+    for (const url of [raw, new URL(raw)]) {
+      const error = new RegistryError('NETWORK', `[GET] ${raw}: reset (see '${raw}').`, { url });
+      expect(error.url).toBe(redacted);
+      expect(error.message).toContain(`${redacted}: reset`);
+      expect(error.message).toContain(`'${redacted}').`);
+      assertNoSecret(error, []);
+    }
+  });
+
+  it('leaves a URL with nothing to hide as written, and fields it was not given absent', () => {
+    const error = new RegistryError('NETWORK', 'GET https://Host.example/v2/?n=1: reset');
+    expect(error.message).toBe('GET https://Host.example/v2/?n=1: reset');
+    expect(error).toMatchObject({ name: 'RegistryError', code: 'NETWORK' });
+    for (const field of ['registry', 'url', 'status', 'method', 'repository', 'cause']) {
+      expect(error).not.toHaveProperty(field);
+    }
   });
 });

@@ -199,14 +199,21 @@ describe('redirects and options', () => {
   });
 
   it.each([
-    [{ pageSize: 0 }, 'pageSize must be a positive integer, got 0'],
-    [{ maxPages: 1.5 }, 'maxPages must be a positive integer, got 1.5'],
-    [{ timeoutMs: -1 }, 'timeoutMs must be a positive integer, got -1'],
-    [{ retry: { attempts: 0 } }, 'retry.attempts must be a positive integer, got 0'],
-    [{ retry: { maxDelayMs: Number.NaN } }, 'retry.maxDelayMs must be a number ≥ 0, got NaN'],
-  ])('rejects %j with INVALID_OPTIONS', (options, message) => {
-    expect(() => new RegistryClient(options)).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTIONS', message }),
-    );
+    [{ pageSize: 0 }, 'pageSize'],
+    [{ maxPages: 1.5 }, 'maxPages'],
+    [{ timeoutMs: -1 }, 'timeoutMs'],
+    [{ retry: { attempts: 0 } }, 'retry.attempts'],
+    [{ retry: { maxDelayMs: Number.NaN } }, 'retry.maxDelayMs'],
+  ])('rejects %j with INVALID_ARGUMENT naming %s, and no registry', (options, name) => {
+    let error: unknown;
+    try {
+      new RegistryClient(options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'RegistryError', code: 'INVALID_ARGUMENT' });
+    expect((error as Error).message).toContain(name);
+    // A client option concerns no registry: the field is absent, not `''`.
+    expect(error).not.toHaveProperty('registry');
   });
 });

@@ -16,24 +16,30 @@ export type SettersErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_REF';
 
+/** Where a {@link SettersError} came from; every field is optional and set only when known. */
+export interface SettersErrorDetails {
+  /** For `INVALID_REF`: the key of the policy whose ref is bad, e.g. `flux-system:app`. */
+  policy?: string;
+  /** For `INVALID_REF`: the bad part of the ref; absent when the ref itself is not an object. */
+  field?: keyof ImageRef;
+  /** The underlying error, e.g. Node's `ErrnoException` for `IO` or `signal.reason` for `ABORTED`. */
+  cause?: unknown;
+}
+
 /** The one error class `@tagsmith/setters` throws, for misuse and I/O. Bad YAML is a `Problem`, never this. */
 export class SettersError extends Error {
   override readonly name = 'SettersError';
   /** What went wrong; branch on this, never on `message`. */
   readonly code: SettersErrorCode;
   /** For `INVALID_REF`: the key of the policy whose ref is bad, e.g. `flux-system:app`. */
-  readonly policy?: string;
+  declare readonly policy?: string;
   /** For `INVALID_REF`: the bad part of the ref; absent when the ref itself is not an object. */
-  readonly field?: keyof ImageRef;
+  declare readonly field?: keyof ImageRef;
 
-  constructor(
-    code: SettersErrorCode,
-    message: string,
-    options?: { cause?: unknown; policy?: string; field?: keyof ImageRef },
-  ) {
-    super(message, options);
+  constructor(code: SettersErrorCode, message: string, details: SettersErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
-    if (options?.policy !== undefined) this.policy = options.policy;
-    if (options?.field !== undefined) this.field = options.field;
+    if (details.policy !== undefined) this.policy = details.policy;
+    if (details.field !== undefined) this.field = details.field;
   }
 }

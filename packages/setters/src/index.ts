@@ -1,4 +1,4 @@
-export type { SettersErrorCode } from './errors.js';
+export type { SettersErrorCode, SettersErrorDetails } from './errors.js';
 export { SettersError } from './errors.js';
 export type {
   Change,

@@ -19,7 +19,7 @@ export interface TreeOptions {
 }
 
 function invalid(message: string, cause?: unknown): SettersError {
-  return new SettersError('INVALID_ARGUMENT', message, cause === undefined ? undefined : { cause });
+  return new SettersError('INVALID_ARGUMENT', message, { cause });
 }
 
 function describe(value: unknown): string {

@@ -95,10 +95,10 @@ describe('status faults', () => {
     expect(response.headers.get('www-authenticate')).toContain('scope="repository:app:pull"');
   });
 
-  it('refuses impossible rules with INVALID_OPTIONS', async () => {
+  it('refuses impossible rules with INVALID_ARGUMENT', async () => {
     await using registry = await start();
     expect(() => registry.faults.add({ path: TAGS, status: 99 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
     expect(() => registry.faults.add({ path: TAGS, times: -1 })).toThrow(/times/);
     expect(() => registry.faults.add({ path: TAGS, delayMs: Number.NaN })).toThrow(/delayMs/);

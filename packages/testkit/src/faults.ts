@@ -64,7 +64,7 @@ interface ActiveRule {
 export class FaultList {
   #rules: ActiveRule[] = [];
 
-  /** Adds a rule after the existing ones; throws `INVALID_OPTIONS` for an impossible rule. */
+  /** Adds a rule after the existing ones; throws `INVALID_ARGUMENT` for an impossible rule. */
   add(rule: FaultRule): void {
     validate(rule);
     const times = rule.times ?? 1;
@@ -120,7 +120,7 @@ function validate(rule: FaultRule): void {
   const problem = findProblem(rule);
   if (problem !== undefined) {
     throw new TestkitError(
-      'INVALID_OPTIONS',
+      'INVALID_ARGUMENT',
       `Invalid fault rule for ${String(rule.path)}: ${problem}`,
     );
   }

@@ -79,12 +79,12 @@ export function buildImage(
   return { blobs, children, top: { mediaType: media.index, bytes: jsonBytes(index) } };
 }
 
-/** Parses `os/arch[/variant]`; throws `INVALID_OPTIONS` for anything else. */
+/** Parses `os/arch[/variant]`; throws `INVALID_ARGUMENT` for anything else. */
 export function parsePlatform(name: string): Platform {
   const [os, architecture, variant, extra] = name.split('/');
   if (!os || !architecture || variant === '' || extra !== undefined) {
     throw new TestkitError(
-      'INVALID_OPTIONS',
+      'INVALID_ARGUMENT',
       `Invalid platform ${JSON.stringify(name)}: expected "os/arch[/variant]" such as "linux/arm64"`,
     );
   }

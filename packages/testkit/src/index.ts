@@ -11,7 +11,7 @@ export type {
   RegistryAuth,
   TokenResponseField,
 } from './auth.js';
-export type { TestkitErrorCode } from './errors.js';
+export type { TestkitErrorCode, TestkitErrorDetails } from './errors.js';
 export { TestkitError } from './errors.js';
 export type { FaultRule } from './faults.js';
 export type { ImageFormat } from './images.js';

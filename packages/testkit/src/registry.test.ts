@@ -36,7 +36,9 @@ describe('startRegistry', () => {
   });
 
   it('rejects a page size below 1', async () => {
-    await expect(startRegistry({ pageSize: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(startRegistry({ pageSize: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('answers unknown endpoints with a 404 OCI error', async () => {
@@ -242,7 +244,7 @@ describe('manifests', () => {
     await expect(registry.pushImage('app', '.bad')).rejects.toMatchObject({ code: 'INVALID_TAG' });
     await expect(registry.pushTags('app', ['ok', 'no/slash'])).rejects.toBeInstanceOf(TestkitError);
     await expect(registry.pushImage('app', 'v1', { platforms: ['linux'] })).rejects.toMatchObject({
-      code: 'INVALID_OPTIONS',
+      code: 'INVALID_ARGUMENT',
     });
   });
 

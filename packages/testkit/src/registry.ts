@@ -56,7 +56,7 @@ export interface PushedImage {
 
 /** The fault rules of a running registry. */
 export interface FaultControl {
-  /** Adds a rule after the existing ones; throws `INVALID_OPTIONS` for an impossible rule. */
+  /** Adds a rule after the existing ones; throws `INVALID_ARGUMENT` for an impossible rule. */
   add(rule: FaultRule): void;
   /** Removes every rule. */
   clear(): void;
@@ -70,7 +70,7 @@ export interface TestRegistry extends AsyncDisposable {
   readonly host: string;
   /**
    * Seeds an image (blobs, manifest, tag) and returns what was stored.
-   * Throws `INVALID_NAME`, `INVALID_TAG` or `INVALID_OPTIONS` for bad input.
+   * Throws `INVALID_NAME`, `INVALID_TAG` or `INVALID_ARGUMENT` for bad input.
    */
   pushImage(repository: string, tag: string, options?: PushImageOptions): Promise<PushedImage>;
   /**
@@ -103,7 +103,7 @@ export interface TestRegistry extends AsyncDisposable {
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const pageSize = options.pageSize ?? Number.POSITIVE_INFINITY;
   if (!(pageSize >= 1)) {
-    throw new TestkitError('INVALID_OPTIONS', `pageSize must be 1 or more, got ${pageSize}`);
+    throw new TestkitError('INVALID_ARGUMENT', `pageSize must be 1 or more, got ${pageSize}`);
   }
   const faults = new FaultList();
   for (const rule of options.faults ?? []) faults.add(rule);
