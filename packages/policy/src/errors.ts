@@ -8,7 +8,8 @@ export type PolicyErrorCode =
   | 'INVALID_ORDER'
   | 'INVALID_PATTERN'
   | 'INVALID_FILTER'
-  | 'INVALID_NUMBER';
+  | 'INVALID_NUMBER'
+  | 'INVALID_ARGUMENT';
 
 /** Where a {@link PolicyError} came from, for callers that report it. */
 export interface PolicyErrorDetails {
@@ -30,13 +31,13 @@ export class PolicyError extends Error {
   /** What went wrong; see {@link PolicyErrorCode}. */
   readonly code: PolicyErrorCode;
   /** The semver range that failed to parse (`INVALID_RANGE` only). */
-  readonly range?: string;
+  declare readonly range?: string;
   /** Zero-based offset into {@link PolicyError.range} where parsing failed. */
-  readonly position?: number;
+  declare readonly position?: number;
   /** The regular expression RE2 rejected (`INVALID_PATTERN` only). */
-  readonly pattern?: string;
+  declare readonly pattern?: string;
   /** The original tag that is not a number (`INVALID_NUMBER` only). */
-  readonly tag?: string;
+  declare readonly tag?: string;
 
   constructor(code: PolicyErrorCode, message: string, details: PolicyErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

@@ -1,5 +1,6 @@
 // compilePolicy: validates a Flux ImagePolicy `.spec` once and returns a Policy
 // whose select/explain run the chosen strategy over the (filtered) tags.
+import { assertIterable } from './arguments.js';
 import { PolicyError } from './errors.js';
 import { type CompiledFilter, compileFilter, type TagValueSource } from './filter.js';
 import { AlphabeticalSelector, NumericalSelector } from './ordered-policy.js';
@@ -70,10 +71,12 @@ class CompiledPolicy implements Policy {
   ) {}
 
   select(tags: Iterable<string>): string | undefined {
+    assertIterable(tags, 'tags');
     return this.selector.select(tags, this.filter);
   }
 
   explain(tags: Iterable<string>): Explanation {
+    assertIterable(tags, 'tags');
     return this.selector.explain(tags, this.filter);
   }
 }

@@ -159,9 +159,13 @@ export interface Policy {
   /**
    * The winning ORIGINAL tag (never the extracted value), or undefined when no
    * candidate is left. Independent of input order. Throws `PolicyError`
-   * `INVALID_NUMBER` when a numerical candidate is not a number.
+   * `INVALID_NUMBER` when a numerical candidate is not a number, and
+   * `INVALID_ARGUMENT` when `tags` is not iterable.
    */
   select(tags: Iterable<string>): string | undefined;
-  /** Why each tag was kept, dropped or beaten, and the winner. Never throws. */
+  /**
+   * Why each tag was kept, dropped or beaten, and the winner. Throws only
+   * `PolicyError` `INVALID_ARGUMENT`, when `tags` is not iterable.
+   */
   explain(tags: Iterable<string>): Explanation;
 }

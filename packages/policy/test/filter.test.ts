@@ -90,6 +90,29 @@ describe('excludeTags', () => {
       }),
     );
   });
+  it.each([
+    ['tags not iterable', 5, undefined, 'tags'],
+    ['tags null', null, undefined, 'tags'],
+    ['patterns a string', ['a'], '^a$', 'patterns'],
+    ['a pattern not a string', ['a'], ['ok', 5], 'patterns[1]'],
+  ])('rejects %s with INVALID_ARGUMENT naming it', (_, tags, patterns, name) => {
+    const error = policyErrorFrom(() =>
+      excludeTags(tags as unknown as string[], patterns as unknown as string[]),
+    );
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(name);
+  });
+});
+
+describe('select and explain take an iterable of tags', () => {
+  const policy = compilePolicy({ policy: { alphabetical: {} } });
+  it.each([5, null, undefined, {}])('rejects tags of %j with INVALID_ARGUMENT', (tags) => {
+    for (const run of [() => policy.select(tags as never), () => policy.explain(tags as never)]) {
+      const error = policyErrorFrom(run);
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toContain('tags');
+    }
+  });
 });
 
 describe('spec validation', () => {
