@@ -331,7 +331,7 @@ export class RegistryClient {
       throw requestError(
         'PAGINATION_LOOP',
         site,
-        `Link rel="next" repeats an already fetched page (${redactUrl(next)})`,
+        `Link rel="next" repeats an already fetched page (${next.href})`,
         { status },
       );
     }

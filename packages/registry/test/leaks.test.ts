@@ -382,6 +382,24 @@ describe('Authorization stays with its origin', () => {
     assertNoSecret(error, lines);
   });
 
+  it('redacts a looping Link that carries a token, in the PAGINATION_LOOP message', async () => {
+    const registryServer = await recordingServer((_request, response) => {
+      json(
+        response,
+        200,
+        { name: 'app', tags: ['1.0'] },
+        {
+          link: `</v2/app/tags/list?n=1&access_token=${SECRET}>; rel="next"`,
+        },
+      );
+    });
+    const { client, lines } = clientWith(staticCredentials({}), { pageSize: 1 });
+    const error = await failure(client.listTags(`${registryServer.host}/app`));
+    expect(error.code).toBe('PAGINATION_LOOP');
+    expect(error.message).toContain('access_token=REDACTED');
+    assertNoSecret(error, lines);
+  });
+
   // octokit's RequestError redacts in its constructor; so does RegistryError, so a
   // call site that builds one by hand cannot forget to.
   it('redacts a hand-built error: its url (string or URL) and every URL in its message', () => {
