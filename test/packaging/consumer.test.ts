@@ -18,10 +18,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = join(repoRoot, 'test/packaging/fixtures');
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
-const PACKAGES = ['policy', 'registry', 'setters', 'testkit'] as const;
+// oci is internal, but registry, setters and testkit depend on it: it is packed and installed with them.
+const PACKAGES = ['oci', 'policy', 'registry', 'setters', 'testkit'] as const;
 type PackageName = (typeof PACKAGES)[number];
-/** The packages whose public types need no @types/node (checked without it installed). */
-const NODE_FREE_PACKAGES: readonly PackageName[] = ['policy', 'setters'];
+/**
+ * The packages whose public types need no @types/node (checked without it
+ * installed); oci is here because setters depends on it.
+ */
+const NODE_FREE_PACKAGES: readonly PackageName[] = ['oci', 'policy', 'setters'];
 
 /**
  * The consumer tsconfigs: the strictest common settings, under each module

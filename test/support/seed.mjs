@@ -1,11 +1,9 @@
 // Seeds a real registry through its own HTTP API with plain fetch: one tiny
 // image (config + layer, monolithic uploads), then one manifest PUT per tag.
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, sha256Digest } from '@tagsmith/oci';
 
 /**
  * @typedef {object} SeedOptions
@@ -49,7 +47,7 @@ export async function seedDistribution(url, repository, tags, options = {}) {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-  return { digest: sha256(manifest) };
+  return { digest: sha256Digest(manifest) };
 }
 
 /**
@@ -72,14 +70,14 @@ export function ociImage(content) {
       schemaVersion: 2,
       mediaType: OCI_MANIFEST,
       config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha256(config),
+        mediaType: OCI_CONFIG,
+        digest: sha256Digest(config),
         size: config.length,
       },
       layers: [
         {
-          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: sha256(layer),
+          mediaType: OCI_LAYER,
+          digest: sha256Digest(layer),
           size: layer.length,
         },
       ],
@@ -138,13 +136,13 @@ async function uploadBlob(url, repository, bytes, headers) {
   });
   await expectStatus(started, 202, `POST blob upload to ${repository}`);
   const location = new URL(started.headers.get('location') ?? '', `${url}/`);
-  location.searchParams.set('digest', sha256(bytes));
+  location.searchParams.set('digest', sha256Digest(bytes));
   const finished = await fetch(location, {
     method: 'PUT',
     headers: { ...headers, 'content-type': 'application/octet-stream' },
     body: bytes,
   });
-  await expectStatus(finished, 201, `PUT blob ${sha256(bytes)} to ${repository}`);
+  await expectStatus(finished, 201, `PUT blob ${sha256Digest(bytes)} to ${repository}`);
 }
 
 /**
@@ -157,9 +155,4 @@ async function expectStatus(response, status, what) {
   if (response.status !== status) {
     throw new Error(`${what}: expected ${status}, got ${response.status} ${body.slice(0, 500)}`);
   }
-}
-
-/** @param {Buffer} bytes */
-function sha256(bytes) {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }

@@ -1,8 +1,9 @@
+import { MANIFEST_MEDIA_TYPES, sha256Digest } from '@tagsmith/oci';
 import { Authenticator, type AuthTarget } from './auth.js';
 import { InvalidBodyError } from './body.js';
 import { parseChallenges } from './challenge.js';
 import type { CredentialProvider } from './credentials.js';
-import { isDigest, MANIFEST_MEDIA_TYPES, sha256Digest } from './digest.js';
+import { isDigest } from './digest.js';
 import { type Endpoint, endpointFor, hostOrigins, type RegistryHost } from './endpoint.js';
 import { RegistryError, type RequestSite, redactUrl, requestError, statusLine } from './errors.js';
 import { InvalidLinkError } from './link.js';

@@ -4,11 +4,12 @@
 // dist/index.d.ts.
 /// <reference types="node" preserve="true" />
 
+// The manifest media types a digest lookup asks for: @tagsmith/oci's list, shared with the testkit.
+export { MANIFEST_MEDIA_TYPES } from '@tagsmith/oci';
 export type { RegistryClientOptions, RequestOptions } from './client.js';
 export { RegistryClient } from './client.js';
 export type { Credential, CredentialProvider } from './credentials.js';
 export { staticCredentials } from './credentials.js';
-export { MANIFEST_MEDIA_TYPES } from './digest.js';
 export type { DockerConfigOptions } from './docker-config.js';
 export { dockerConfigCredentials } from './docker-config.js';
 export type { RegistryHost } from './endpoint.js';

@@ -2,6 +2,7 @@
 // page is according to its `Link` header. Both are read as real registries
 // write them, and neither ever ends a listing silently: what cannot be read is
 // an error, what is skipped is counted.
+import { isTag } from '@tagsmith/oci';
 import { InvalidBodyError, parseJson } from './body.js';
 import { redactUrl } from './errors.js';
 import { InvalidLinkError, parseLinks, relations } from './link.js';
@@ -103,27 +104,6 @@ export interface TagPage {
 }
 
 /**
- * The tag grammar of the OCI distribution spec, `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`,
- * as reference.ts checks it in references. A char-code loop rather than that
- * regex: it runs for every tag of every page, and the regex costs several
- * times as much on a 100-tag page.
- */
-function isTagName(value: string): boolean {
-  if (value.length === 0 || value.length > 128) return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    const alphanumeric =
-      (code >= 0x30 && code <= 0x39) || // 0-9
-      (code >= 0x41 && code <= 0x5a) || // A-Z
-      (code >= 0x61 && code <= 0x7a) || // a-z
-      code === 0x5f; // _
-    // `.` and `-` may follow the first character but not start a tag.
-    if (!alphanumeric && (i === 0 || (code !== 0x2e && code !== 0x2d))) return false;
-  }
-  return true;
-}
-
-/**
  * The tags of one tag-list page. `"tags": null` (distribution's answer for a
  * repository whose tags were all deleted) and an absent field are no tags.
  * `null` entries and strings that are not tag names are skipped and counted
@@ -146,7 +126,7 @@ export function parseTagPage(body: Buffer): TagPage {
   let firstNotTag: string | undefined;
   for (let i = 0; i < tags.length; i++) {
     const tag: unknown = tags[i];
-    if (typeof tag === 'string' && isTagName(tag)) {
+    if (typeof tag === 'string' && isTag(tag)) {
       kept?.push(tag);
       continue;
     }

@@ -62,6 +62,9 @@ describe('parseReference', () => {
     [`ghcr.io/app:${'x'.repeat(129)}`, 'tag "xxx'],
     ['ghcr.io/app@sha256:abc', 'digest "sha256:abc" has the wrong length'],
     ['ghcr.io/app@nope', 'digest "nope" must look like algorithm:hex'],
+    // blake3 is registered in the OCI image spec: its encoding is checked like sha256's.
+    [`ghcr.io/app@blake3:${'a'.repeat(63)}`, 'has the wrong length'],
+    [`ghcr.io/app@sha512:${'a'.repeat(64)}`, 'has the wrong length'],
     ['bad_host.io/app', 'registry host "bad_host.io"'],
     ['host.io:99999/app', 'registry port "99999"'],
     ['ghcr.io/', 'repository name is empty'],

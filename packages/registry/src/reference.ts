@@ -1,3 +1,11 @@
+import {
+  digestProblem,
+  isDomainComponent,
+  isPathComponent,
+  isPortDigits,
+  isTag,
+  MAX_NAME_LENGTH,
+} from '@tagsmith/oci';
 import { RegistryError } from './errors.js';
 
 /** A parsed image reference such as `ghcr.io/org/app:1.2.3` or `nginx@sha256:…`. */
@@ -17,25 +25,16 @@ export interface ImageReference {
 /** The registry name Docker Hub references normalise to. */
 export const DOCKER_HUB = 'docker.io';
 
-// The OCI distribution grammar (distribution/reference), one piece per rule so a
-// failure can name the part that broke it.
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-// A Map, not an object literal: `constructor:…` must not find Object's constructor.
-const HEX_BY_ALGORITHM = new Map([
-  ['sha256', /^[a-f0-9]{64}$/],
-  ['sha512', /^[a-f0-9]{128}$/],
-]);
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+// The name, tag and digest grammars are @tagsmith/oci's, shared with setters and
+// the testkit; what follows is this parser's own, stricter view of a host.
 // RFC 1035: a label longer than this can never be resolved.
 const MAX_LABEL_LENGTH = 63;
 // The WHATWG URL parser reads a host whose last label is a decimal or 0x number as IPv4.
 const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/;
 const IPV4_PART = /^(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
+// Wider than the reference grammar's `[hex:]`: it lets IPv4-mapped addresses
+// (`[::ffff:10.0.0.1]`) through, and isUrlHost then checks the address itself.
 const IPV6_HOST = /^\[[a-fA-F0-9:.]+\]$/;
-const PORT = /^[0-9]{1,5}$/;
-const MAX_NAME_LENGTH = 255;
 
 class ParsedReference implements ImageReference {
   readonly registry: string;
@@ -96,7 +95,7 @@ export function parseReference(ref: string): ImageReference {
   if (registry === DOCKER_HUB && !remainder.includes('/')) remainder = `library/${remainder}`;
 
   checkRepository(ref, registry, remainder);
-  if (tag !== undefined && !TAG.test(tag)) {
+  if (tag !== undefined && !isTag(tag)) {
     throw invalid(ref, registry, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
   }
   if (digest !== undefined) checkDigest(ref, registry, digest);
@@ -137,7 +136,7 @@ function checkDomain(ref: string, domain: string): void {
   if (portAt !== -1 && !domain.endsWith(']')) {
     const port = domain.slice(portAt + 1);
     host = domain.slice(0, portAt);
-    if (!PORT.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    if (!isPortDigits(port) || Number(port) < 1 || Number(port) > 65535) {
       throw invalid(ref, domain, `registry port "${port}" must be a number from 1 to 65535`);
     }
   }
@@ -159,7 +158,7 @@ function checkDomain(ref: string, domain: string): void {
     return;
   }
   for (const label of labels) {
-    if (!DOMAIN_COMPONENT.test(label) || label.length > MAX_LABEL_LENGTH) {
+    if (!isDomainComponent(label) || label.length > MAX_LABEL_LENGTH) {
       throw invalid(
         ref,
         domain,
@@ -180,7 +179,7 @@ function isUrlHost(host: string): boolean {
 function checkRepository(ref: string, registry: string, repository: string): void {
   if (repository === '') throw invalid(ref, registry, 'the repository name is empty');
   for (const part of repository.split('/')) {
-    if (!PATH_COMPONENT.test(part)) {
+    if (!isPathComponent(part)) {
       throw invalid(
         ref,
         registry,
@@ -196,12 +195,12 @@ function checkRepository(ref: string, registry: string, repository: string): voi
 }
 
 function checkDigest(ref: string, registry: string, digest: string): void {
-  if (!DIGEST.test(digest)) {
+  // An unregistered algorithm passes: the registry, not this parser, knows what it serves.
+  const problem = digestProblem(digest);
+  if (problem === 'not-digest') {
     throw invalid(ref, registry, `digest "${digest}" must look like algorithm:hex`);
   }
-  const colon = digest.indexOf(':');
-  const hex = HEX_BY_ALGORITHM.get(digest.slice(0, colon));
-  if (hex !== undefined && !hex.test(digest.slice(colon + 1))) {
+  if (problem === 'bad-encoding') {
     throw invalid(ref, registry, `digest "${digest}" has the wrong length or non-hex characters`);
   }
 }

@@ -1,6 +1,15 @@
 // Checks every policy ref at the API boundary, before anything is read or
 // written, and keeps a snapshot of what was checked: a ref is read once, so a
 // getter or a later mutation cannot slip an unchecked value past the check.
+import {
+  digestProblem,
+  isDomainComponent,
+  isIpv6Host,
+  isPathComponent,
+  isPortDigits,
+  isTag,
+  MAX_NAME_LENGTH,
+} from '@tagsmith/oci';
 import { SettersError } from './errors.js';
 import type { ImageRef } from './types.js';
 
@@ -8,23 +17,11 @@ import type { ImageRef } from './types.js';
 export class CheckedPolicies extends Map<string, ImageRef> {}
 
 // The distribution/reference grammar (what Docker, containerd and Flux's
-// go-containerregistry accept), one rule per part so a message can name it.
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
-const PORT = /^[0-9]{1,5}$/;
-const MAX_NAME_LENGTH = 255;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-// The OCI image-spec digest grammar, then the encodings of the algorithms it
-// registers. An unregistered algorithm (`md5:…`) is refused: go-digest
-// (containerd, distribution) cannot verify it and go-containerregistry, which
-// Flux parses refs with, accepts only sha256, so such a pin would break the pull.
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const ENCODED_BY_ALGORITHM: Readonly<Record<string, RegExp>> = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-  blake3: /^[a-f0-9]{64}$/,
-};
+// go-containerregistry accept) comes from @tagsmith/oci, one rule per part so a
+// message can name it. An unregistered digest algorithm (`md5:…`) is refused:
+// go-digest (containerd, distribution) cannot verify it and
+// go-containerregistry, which Flux parses refs with, accepts only sha256, so
+// such a pin would break the pull.
 
 /**
  * Checks `policies` and every ref in it, and returns a snapshot of them.
@@ -75,7 +72,7 @@ function checkRef(policy: string, ref: unknown): ImageRef {
   if (nameProblem !== undefined) {
     throw invalidRef(policy, 'name', `${describe(name)} is not an image name: ${nameProblem}`);
   }
-  if (typeof tag !== 'string' || !TAG.test(tag)) {
+  if (typeof tag !== 'string' || !isTag(tag)) {
     throw invalidRef(
       policy,
       'tag',
@@ -107,7 +104,7 @@ function imageNameProblem(name: string): string | undefined {
     parts.shift();
   }
   for (const part of parts) {
-    if (!PATH_COMPONENT.test(part)) {
+    if (!isPathComponent(part)) {
       return `path component "${part}" must match [a-z0-9]+((.|_|__|-+)[a-z0-9]+)* (lowercase, no tag or digest)`;
     }
   }
@@ -119,30 +116,25 @@ function registryProblem(registry: string): string | undefined {
   const colon = registry.lastIndexOf(':');
   if (colon !== -1 && !registry.endsWith(']')) {
     const port = registry.slice(colon + 1);
-    if (!PORT.test(port) || Number(port) > 65535) {
+    if (!isPortDigits(port) || Number(port) > 65535) {
       return `registry port "${port}" must be a number from 0 to 65535`;
     }
     host = registry.slice(0, colon);
   }
-  if (IPV6_HOST.test(host)) return undefined;
-  const bad = host.split('.').find((label) => !DOMAIN_COMPONENT.test(label));
+  if (isIpv6Host(host)) return undefined;
+  const bad = host.split('.').find((label) => !isDomainComponent(label));
   return bad === undefined ? undefined : `registry host "${host}" has a bad label "${bad}"`;
 }
 
 function digestProblemOf(digest: string): string | undefined {
-  if (!DIGEST.test(digest)) return 'is not algorithm:encoded (e.g. sha256:<64 hex digits>)';
-  const colon = digest.indexOf(':');
-  const algorithm = digest.slice(0, colon);
-  const encoded = Object.hasOwn(ENCODED_BY_ALGORITHM, algorithm)
-    ? ENCODED_BY_ALGORITHM[algorithm]
-    : undefined;
-  if (encoded === undefined) {
+  const problem = digestProblem(digest);
+  if (problem === undefined) return undefined;
+  if (problem === 'not-digest') return 'is not algorithm:encoded (e.g. sha256:<64 hex digits>)';
+  const algorithm = digest.slice(0, digest.indexOf(':'));
+  if (problem === 'unregistered-algorithm') {
     return `uses "${algorithm}", which is not a registered algorithm (sha256, sha512, blake3)`;
   }
-  if (!encoded.test(digest.slice(colon + 1))) {
-    return `is not ${algorithm}: followed by ${algorithm === 'sha512' ? 128 : 64} lowercase hex digits`;
-  }
-  return undefined;
+  return `is not ${algorithm}: followed by ${algorithm === 'sha512' ? 128 : 64} lowercase hex digits`;
 }
 
 function invalidRef(policy: string, field: keyof ImageRef | undefined, why: string): SettersError {

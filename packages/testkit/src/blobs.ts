@@ -1,5 +1,4 @@
-import { sha256Digest } from './digest.js';
-import { isDigest } from './grammar.js';
+import { isSha256Digest, sha256Digest } from '@tagsmith/oci';
 import { emptyReply, ociError, type Reply } from './reply.js';
 import type { ApiRequest } from './request.js';
 import type { RegistryStorage } from './storage.js';
@@ -88,7 +87,7 @@ function commit(
   digest: string | null,
   bytes: Buffer,
 ): Reply {
-  if (digest === null || !isDigest(digest)) {
+  if (digest === null || !isSha256Digest(digest)) {
     return ociError(
       400,
       'DIGEST_INVALID',

@@ -1,6 +1,3 @@
-import { sha256Digest } from './digest.js';
-import { TestkitError } from './errors.js';
-import { buildLayer } from './layer.js';
 import {
   DOCKER_CONFIG,
   DOCKER_LAYER,
@@ -10,7 +7,10 @@ import {
   OCI_INDEX,
   OCI_LAYER,
   OCI_MANIFEST,
-} from './media-types.js';
+  sha256Digest,
+} from '@tagsmith/oci';
+import { TestkitError } from './errors.js';
+import { buildLayer } from './layer.js';
 
 /** Manifest flavour of a seeded image. */
 export type ImageFormat = 'oci' | 'docker';

@@ -1,6 +1,10 @@
-import { sha256Digest } from './digest.js';
-import { isDigest, isTag } from './grammar.js';
-import { isIndexMediaType, MANIFEST_MEDIA_TYPES } from './media-types.js';
+import {
+  isIndexMediaType,
+  isSha256Digest,
+  isTag,
+  MANIFEST_MEDIA_TYPES,
+  sha256Digest,
+} from '@tagsmith/oci';
 import { emptyReply, ociError, type Reply } from './reply.js';
 import type { ApiRequest } from './request.js';
 import type { RegistryStorage, StoredManifest } from './storage.js';
@@ -12,7 +16,7 @@ export function handleManifest(
   reference: string,
   request: ApiRequest,
 ): Reply {
-  if (!isTag(reference) && !isDigest(reference)) {
+  if (!isTag(reference) && !isSha256Digest(reference)) {
     return ociError(400, 'MANIFEST_INVALID', `invalid tag or digest: ${reference}`);
   }
   switch (request.method) {
@@ -80,7 +84,7 @@ function putManifest(
   const parsed = parseManifest(request);
   if ('problem' in parsed) return ociError(400, 'MANIFEST_INVALID', parsed.problem);
   const digest = sha256Digest(request.body);
-  if (isDigest(reference) && reference !== digest) {
+  if (isSha256Digest(reference) && reference !== digest) {
     return ociError(400, 'DIGEST_INVALID', `manifest digest is ${digest}, not ${reference}`);
   }
   const missing = parsed.references.find((ref) =>
@@ -92,7 +96,8 @@ function putManifest(
     return ociError(400, 'MANIFEST_BLOB_UNKNOWN', `manifest references unknown ${missing.digest}`);
   }
   const stored = storage.putManifest(repository, request.body, parsed.mediaType);
-  if (!isDigest(reference)) storage.ensureRepository(repository).setTag(reference, stored.digest);
+  if (!isSha256Digest(reference))
+    storage.ensureRepository(repository).setTag(reference, stored.digest);
   return emptyReply(201, {
     location: `/v2/${repository}/manifests/${stored.digest}`,
     'docker-content-digest': stored.digest,
@@ -136,7 +141,7 @@ function parseManifest(request: ApiRequest): ParsedManifest | { problem: string 
   const references: { digest: string; manifest: boolean }[] = [];
   for (const descriptor of descriptors) {
     const digest = (descriptor as { digest?: unknown } | undefined)?.digest;
-    if (typeof digest !== 'string' || !isDigest(digest)) {
+    if (typeof digest !== 'string' || !isSha256Digest(digest)) {
       return { problem: 'every descriptor needs a sha256 digest' };
     }
     references.push({ digest, manifest: isIndexMediaType(mediaType) });

@@ -1,4 +1,4 @@
-import { NAME_PATTERN } from './grammar.js';
+import { REPOSITORY_NAME_PATTERN } from '@tagsmith/oci';
 
 /** Which endpoint a request path addresses. */
 export type Route =
@@ -10,11 +10,11 @@ export type Route =
   | { readonly kind: 'upload'; readonly repository: string; readonly id: string | undefined }
   | { readonly kind: 'unknown' };
 
-const TAGS_RE = new RegExp(`^/v2/(${NAME_PATTERN})/tags/list$`);
-const MANIFEST_RE = new RegExp(`^/v2/(${NAME_PATTERN})/manifests/([^/]+)$`);
+const TAGS_RE = new RegExp(`^/v2/(${REPOSITORY_NAME_PATTERN})/tags/list$`);
+const MANIFEST_RE = new RegExp(`^/v2/(${REPOSITORY_NAME_PATTERN})/manifests/([^/]+)$`);
 // Uploads before blobs: a repository may itself end in ".../blobs".
-const UPLOAD_RE = new RegExp(`^/v2/(${NAME_PATTERN})/blobs/uploads/([^/]*)$`);
-const BLOB_RE = new RegExp(`^/v2/(${NAME_PATTERN})/blobs/([a-z0-9]+:[a-zA-Z0-9=_-]+)$`);
+const UPLOAD_RE = new RegExp(`^/v2/(${REPOSITORY_NAME_PATTERN})/blobs/uploads/([^/]*)$`);
+const BLOB_RE = new RegExp(`^/v2/(${REPOSITORY_NAME_PATTERN})/blobs/([a-z0-9]+:[a-zA-Z0-9=_-]+)$`);
 
 /** Maps a URL pathname to its route. */
 export function matchRoute(pathname: string): Route {

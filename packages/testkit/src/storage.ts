@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from '@tagsmith/oci';
 
 /** A manifest exactly as it was pushed: its bytes are what the digest covers. */
 export interface StoredManifest {

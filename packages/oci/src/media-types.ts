@@ -15,7 +15,12 @@ export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 /** Docker gzip-compressed layer blob. */
 export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 
-/** The four manifest media types the registry stores and serves. */
+/**
+ * The four manifest media types, most specific first. A digest lookup asks for
+ * all four so a registry does not convert a multi-arch image to a single
+ * manifest and report the converted document's digest; the testkit registry
+ * stores and serves exactly these.
+ */
 export const MANIFEST_MEDIA_TYPES: readonly string[] = [
   OCI_INDEX,
   OCI_MANIFEST,
@@ -23,7 +28,7 @@ export const MANIFEST_MEDIA_TYPES: readonly string[] = [
   DOCKER_MANIFEST,
 ];
 
-/** Media types whose manifests list other manifests rather than blobs. */
+/** Whether manifests of `mediaType` list other manifests rather than blobs. */
 export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
 }
