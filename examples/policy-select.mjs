@@ -64,4 +64,4 @@ const stable = parseAllDocuments(manifests)[0].toJS();
 const explanation = compilePolicy(stable.spec).explain(tags);
 console.log(`\nwhy ${stable.metadata.name}: ${explanation.summary}`);
 for (const entry of explanation.tags)
-  console.log(`  ${entry.tag.padEnd(24)} ${entry.outcome.padEnd(13)} ${entry.reason}`);
+  console.log(`  ${entry.tag.padEnd(24)} ${entry.kind.padEnd(13)} ${entry.reason}`);

@@ -15,8 +15,11 @@ export type PolicyErrorCode =
 export interface PolicyErrorDetails {
   /** The semver range that failed to parse (`INVALID_RANGE`). */
   range?: string;
-  /** Zero-based offset into `range` where parsing failed (`INVALID_RANGE`). */
-  position?: number;
+  /**
+   * 1-based column of `range` where parsing failed (`INVALID_RANGE`). A range is
+   * one line: a tab or newline in it counts as one column, like any character.
+   */
+  column?: number;
   /** The regular expression RE2 rejected (`INVALID_PATTERN`). */
   pattern?: string;
   /** The original tag whose value is not a number (`INVALID_NUMBER`). */
@@ -32,8 +35,11 @@ export class PolicyError extends Error {
   readonly code: PolicyErrorCode;
   /** The semver range that failed to parse (`INVALID_RANGE` only). */
   declare readonly range?: string;
-  /** Zero-based offset into {@link PolicyError.range} where parsing failed. */
-  declare readonly position?: number;
+  /**
+   * 1-based column of {@link PolicyError.range} where parsing failed (`INVALID_RANGE`
+   * only), like every position tagsmith reports.
+   */
+  declare readonly column?: number;
   /** The regular expression RE2 rejected (`INVALID_PATTERN` only). */
   declare readonly pattern?: string;
   /** The original tag that is not a number (`INVALID_NUMBER` only). */
@@ -43,7 +49,7 @@ export class PolicyError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     if (details.range !== undefined) this.range = details.range;
-    if (details.position !== undefined) this.position = details.position;
+    if (details.column !== undefined) this.column = details.column;
     if (details.pattern !== undefined) this.pattern = details.pattern;
     if (details.tag !== undefined) this.tag = details.tag;
   }

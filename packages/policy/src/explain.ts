@@ -3,7 +3,7 @@
 // disagree), then let the strategy describe each kept tag.
 import { PolicyError } from './errors.js';
 import type { CompiledFilter, TagValueSource } from './filter.js';
-import type { Explanation, TagExplanation, TagOutcome } from './types.js';
+import type { Explanation, TagExplanation, TagExplanationKind } from './types.js';
 
 /** The selected tag and the value it was compared by. */
 export interface Candidate {
@@ -61,7 +61,7 @@ export function explainSelection(
     if (value !== undefined) return describe(tag, value, selected);
     return {
       tag,
-      outcome: 'filtered',
+      kind: 'filtered',
       reason: `does not match filterTags.pattern "${filter?.pattern}"`,
     };
   });
@@ -76,9 +76,9 @@ export function beatenEntry(
   tie: boolean,
   noun: string,
   lost: string,
-): Extract<TagExplanation, { outcome: 'beaten' }> {
+): Extract<TagExplanation, { kind: 'beaten' }> {
   const reason = tie ? `same ${noun} as "${by}"; ties go to the greatest tag in byte order` : lost;
-  return { tag, outcome: 'beaten', value, by, reason };
+  return { tag, kind: 'beaten', value, by, reason };
 }
 
 /** Describes the compared value when it differs from the tag. */
@@ -86,7 +86,7 @@ export function valueNote(tag: string, value: string): string {
   return value === tag ? `"${tag}"` : `"${tag}" (extracted "${value}")`;
 }
 
-const OUTCOME_WORDS: Record<TagOutcome, string> = {
+const KIND_WORDS: Record<TagExplanationKind, string> = {
   selected: 'selected',
   beaten: 'beaten',
   filtered: 'filtered out',
@@ -96,15 +96,15 @@ const OUTCOME_WORDS: Record<TagOutcome, string> = {
   blocked: 'blocked',
 };
 
-// Assembles an Explanation with a summary counting each outcome.
+// Assembles an Explanation with a summary counting each kind.
 function explanation(
   selected: string | undefined,
   tags: TagExplanation[],
   error: PolicyError | undefined,
 ): Explanation {
-  const counts = new Map<TagOutcome, number>();
-  for (const entry of tags) counts.set(entry.outcome, (counts.get(entry.outcome) ?? 0) + 1);
-  const parts = [...counts].map(([outcome, count]) => `${count} ${OUTCOME_WORDS[outcome]}`);
+  const counts = new Map<TagExplanationKind, number>();
+  for (const entry of tags) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
+  const parts = [...counts].map(([kind, count]) => `${count} ${KIND_WORDS[kind]}`);
   const tally = tags.length === 0 ? 'no tags' : `${tags.length} tags: ${parts.join(', ')}`;
   let summary: string;
   if (error !== undefined) summary = `selection failed (${error.message}); ${tally}`;

@@ -9,6 +9,6 @@ export type {
   PolicyChoice,
   PolicyOrder,
   TagExplanation,
+  TagExplanationKind,
   TagFilter,
-  TagOutcome,
 } from './types.js';

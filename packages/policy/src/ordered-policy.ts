@@ -41,7 +41,7 @@ export class AlphabeticalSelector {
         // Every kept tag is a candidate, so there is a winner.
         const by = selected as Candidate;
         if (tag === by.tag) {
-          return { tag, outcome: 'selected', value, reason: `${direction} value in byte order` };
+          return { tag, kind: 'selected', value, reason: `${direction} value in byte order` };
         }
         const lost = `${valueNote(tag, value)} is not the ${direction} value in byte order`;
         return beatenEntry(tag, value, by.tag, value === by.value, 'value', lost);
@@ -111,7 +111,7 @@ export class NumericalSelector {
         if (parseGoFloat(value, number).status !== 'ok') {
           return {
             tag,
-            outcome: 'unparseable',
+            kind: 'unparseable',
             value,
             reason: `${valueNote(tag, value)} is not a 64-bit float, which fails the whole selection`,
           };
@@ -120,13 +120,13 @@ export class NumericalSelector {
         if (selected === undefined) {
           return {
             tag,
-            outcome: 'blocked',
+            kind: 'blocked',
             value,
             reason: 'a number, but another candidate is not',
           };
         }
         if (tag === selected.tag) {
-          return { tag, outcome: 'selected', value, reason: `${direction} number` };
+          return { tag, kind: 'selected', value, reason: `${direction} number` };
         }
         winner ??= parseGoFloat(selected.value, new GoFloat()).value;
         const tie = compareNumbers(number.value, winner, this.descending) === 0;

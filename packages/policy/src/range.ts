@@ -273,6 +273,7 @@ class RangeParser {
   fail(what: string, at: number = this.i): never {
     const range = this.range;
     const position = this.expanded.originalPosition(at);
+    const column = position + 1;
     const near = position >= range.length ? 'the end' : `"${range.slice(position, position + 12)}"`;
     const expansion =
       this.text === range
@@ -280,9 +281,9 @@ class RangeParser {
         : ` (with hyphen ranges expanded, as Masterminds does: "${this.text}")`;
     throw new PolicyError(
       'INVALID_RANGE',
-      `invalid semver range "${range}": ${what} at position ${position} (near ${near})${expansion}; ` +
+      `invalid semver range "${range}": ${what} at column ${column} (near ${near})${expansion}; ` +
         'expected Masterminds syntax such as ">=1.2.0 <2.0.0", "^1.4", "1.2.x" or "1.2 - 1.4.5"',
-      { range, position },
+      { range, column },
     );
   }
 
@@ -409,7 +410,7 @@ class RangeParser {
 
 /**
  * Parses a Masterminds/semver v3 range. Throws `PolicyError` `INVALID_RANGE`
- * with the range text and the position that failed.
+ * with the range text and the 1-based column that failed.
  */
 export function parseRange(text: string): SemverRange {
   const expanded = expandHyphenRanges(text);

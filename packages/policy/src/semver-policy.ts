@@ -100,23 +100,23 @@ export class SemverSelector {
     const range = this.range.text;
     const version = parseVersion(value);
     if (version === undefined) {
-      return { tag, outcome: 'unparseable', value, reason: unparseableReason(tag, value) };
+      return { tag, kind: 'unparseable', value, reason: unparseableReason(tag, value) };
     }
     const coerced = version.parts < 3 ? versionString(version) : undefined;
     const read = coerced === undefined ? '' : `; read as ${coerced} (missing parts filled with 0)`;
-    let entry: Exclude<TagExplanation, { outcome: 'filtered' | 'unparseable' | 'blocked' }>;
+    let entry: Exclude<TagExplanation, { kind: 'filtered' | 'unparseable' | 'blocked' }>;
     if (!this.range.test(version)) {
       if (isPrerelease(version) && this.range.testIgnoringPrereleaseRule(version)) {
         entry = {
           tag,
-          outcome: 'prerelease',
+          kind: 'prerelease',
           value,
           reason: `${valueNote(tag, value)} is a prerelease: it meets "${range}", but prereleases count only where a comparator of the same AND group has one (e.g. ">=1.0.0-0")${read}`,
         };
       } else {
         entry = {
           tag,
-          outcome: 'out-of-range',
+          kind: 'out-of-range',
           value,
           reason: `${valueNote(tag, value)} is outside "${range}"${read}`,
         };
@@ -125,7 +125,7 @@ export class SemverSelector {
       // A version in range exists, so select() picked a winner.
       const by = selected as Candidate;
       if (tag === by.tag) {
-        entry = { tag, outcome: 'selected', value, reason: `highest version in "${range}"${read}` };
+        entry = { tag, kind: 'selected', value, reason: `highest version in "${range}"${read}` };
       } else {
         const tie = compareVersions(version, winner as Version) === 0;
         entry = beatenEntry(tag, value, by.tag, tie, 'version', `lower version than "${by.tag}"`);

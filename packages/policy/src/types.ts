@@ -44,8 +44,8 @@ export interface ImagePolicySpec {
   filterTags?: TagFilter;
 }
 
-/** Why a tag did or did not win; see {@link TagExplanation}. */
-export type TagOutcome =
+/** The `kind` of a {@link TagExplanation}: why a tag did or did not win. */
+export type TagExplanationKind =
   | 'selected'
   | 'beaten'
   | 'filtered'
@@ -59,7 +59,7 @@ export type TagExplanation =
   | {
       tag: string;
       /** The winner. Duplicates of the winning tag are each `selected`. */
-      outcome: 'selected';
+      kind: 'selected';
       /** The compared value: the `extract` expansion, or the tag itself. */
       value: string;
       /**
@@ -74,7 +74,7 @@ export type TagExplanation =
   | {
       tag: string;
       /** A valid candidate that lost to `by`. */
-      outcome: 'beaten';
+      kind: 'beaten';
       value: string;
       /** The winning original tag. */
       by: string;
@@ -90,20 +90,20 @@ export type TagExplanation =
   | {
       tag: string;
       /** Dropped because `filterTags.pattern` does not match it. */
-      outcome: 'filtered';
+      kind: 'filtered';
       reason: string;
     }
   | {
       tag: string;
       /** Not a semver tag (semver policy), or not a number (numerical policy). */
-      outcome: 'unparseable';
+      kind: 'unparseable';
       value: string;
       reason: string;
     }
   | {
       tag: string;
       /** A version outside the semver range. */
-      outcome: 'out-of-range';
+      kind: 'out-of-range';
       value: string;
       /**
        * Semver only, and only when the value has fewer than three numeric parts:
@@ -121,7 +121,7 @@ export type TagExplanation =
        * comparator of that group has a prerelease part (Masterminds' rule), so
        * it is not a candidate. One outside the range anyway is `out-of-range`.
        */
-      outcome: 'prerelease';
+      kind: 'prerelease';
       value: string;
       /**
        * Semver only, and only when the value has fewer than three numeric parts:
@@ -135,7 +135,7 @@ export type TagExplanation =
   | {
       tag: string;
       /** A valid number, but another candidate is not, which fails the selection. */
-      outcome: 'blocked';
+      kind: 'blocked';
       value: string;
       reason: string;
     };

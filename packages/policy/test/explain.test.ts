@@ -11,7 +11,7 @@ describe('explain', () => {
     const result = policy.explain(tags);
     expect(result.selected).toBe('v1.4.2');
     expect(result.selected).toBe(policy.select(tags));
-    expect(result.tags.map((t) => [t.tag, t.outcome])).toEqual([
+    expect(result.tags.map((t) => [t.tag, t.kind])).toEqual([
       ['1.4.2', 'beaten'],
       ['v1.4.2', 'selected'],
       ['dev-1', 'filtered'],
@@ -41,7 +41,7 @@ describe('explain', () => {
     const result = compilePolicy({ policy: { numerical: {} } }).explain(['1', 'x', '2']);
     expect(result.selected).toBeUndefined();
     expect(result.error?.code).toBe('INVALID_NUMBER');
-    expect(result.tags.map((t) => t.outcome)).toEqual(['blocked', 'unparseable', 'blocked']);
+    expect(result.tags.map((t) => t.kind)).toEqual(['blocked', 'unparseable', 'blocked']);
   });
 
   it('shows extracted values and returns original tags', () => {
@@ -50,13 +50,13 @@ describe('explain', () => {
       filterTags: { pattern: '-(\\d+)$', extract: '$1' },
     }).explain(['b-3', 'b-1', 'c']);
     expect(result.selected).toBe('b-1');
-    expect(result.tags[0]).toMatchObject({ outcome: 'beaten', value: '3', by: 'b-1' });
+    expect(result.tags[0]).toMatchObject({ kind: 'beaten', value: '3', by: 'b-1' });
   });
 
   it('calls a prerelease "prerelease" only when the prerelease rule alone kept it out', () => {
     const policy = compilePolicy({ policy: { semver: { range: '>=3.0.0-0 <3.1.0 || 1.x' } } });
     const result = policy.explain(['1.9.1-rc.1', '3.0.0-rc.1', '2.0.0-rc.1', '1.9.0']);
-    expect(result.tags.map((t) => [t.tag, t.outcome])).toEqual([
+    expect(result.tags.map((t) => [t.tag, t.kind])).toEqual([
       ['1.9.1-rc.1', 'prerelease'],
       ['3.0.0-rc.1', 'selected'],
       ['2.0.0-rc.1', 'out-of-range'],
@@ -64,7 +64,7 @@ describe('explain', () => {
     ]);
     expect(result.tags[0]?.reason).toContain('>=1.0.0-0');
     const plain = compilePolicy({ policy: { semver: { range: '^1' } } }).explain(['5.0.0-rc.1']);
-    expect(plain.tags[0]?.outcome).toBe('out-of-range');
+    expect(plain.tags[0]?.kind).toBe('out-of-range');
   });
 
   it('says when a tag was read with missing parts filled in, and as what', () => {
@@ -72,10 +72,10 @@ describe('explain', () => {
     const result = policy.explain(['1.2-rc.1', '1.1.0', '2+1.sha.abc', '1.2.3.4']);
     expect(result.selected).toBe('1.2-rc.1');
     expect(result.tags).toEqual([
-      expect.objectContaining({ outcome: 'selected', coerced: '1.2.0-rc.1' }),
-      expect.objectContaining({ outcome: 'beaten', by: '1.2-rc.1' }),
-      expect.objectContaining({ outcome: 'out-of-range', coerced: '2.0.0+1.sha.abc' }),
-      expect.objectContaining({ outcome: 'unparseable' }),
+      expect.objectContaining({ kind: 'selected', coerced: '1.2.0-rc.1' }),
+      expect.objectContaining({ kind: 'beaten', by: '1.2-rc.1' }),
+      expect.objectContaining({ kind: 'out-of-range', coerced: '2.0.0+1.sha.abc' }),
+      expect.objectContaining({ kind: 'unparseable' }),
     ]);
     expect(result.tags[0]?.reason).toContain('read as 1.2.0-rc.1 (missing parts filled with 0)');
     expect(result.tags[2]?.reason).toContain('read as 2.0.0+1.sha.abc');
@@ -94,7 +94,7 @@ describe('explain', () => {
       // "1.2.0-rc.1" > "1.2-rc.1" in byte order ("." 0x2e after "-" 0x2d).
       expect(result.selected).toBe('1.2.0-rc.1');
       const short = result.tags.find((entry) => entry.tag === '1.2-rc.1');
-      expect(short).toMatchObject({ outcome: 'beaten', by: '1.2.0-rc.1', coerced: '1.2.0-rc.1' });
+      expect(short).toMatchObject({ kind: 'beaten', by: '1.2.0-rc.1', coerced: '1.2.0-rc.1' });
       expect(short?.reason).toContain('same version as "1.2.0-rc.1"');
       expect(short?.reason).toContain('read as 1.2.0-rc.1');
     }
@@ -105,7 +105,7 @@ describe('explain', () => {
       'v1.2-beta.5',
       '1.0.0',
     ]);
-    expect(result.tags[0]).toMatchObject({ outcome: 'prerelease', coerced: '1.2.0-beta.5' });
+    expect(result.tags[0]).toMatchObject({ kind: 'prerelease', coerced: '1.2.0-beta.5' });
     expect(result.tags[0]?.reason).toContain('read as 1.2.0-beta.5');
   });
 
@@ -115,9 +115,9 @@ describe('explain', () => {
       filterTags: { pattern: '^[a-z.]*-(?P<v>.*)$', extract: '$v' },
     }).explain(['x.y-3+build.5', 'x-3+build.5.1']);
     expect(result.tags).toEqual([
-      expect.objectContaining({ outcome: 'unparseable', value: '3+build.5' }),
+      expect.objectContaining({ kind: 'unparseable', value: '3+build.5' }),
       expect.objectContaining({
-        outcome: 'selected',
+        kind: 'selected',
         value: '3+build.5.1',
         coerced: '3.0.0+build.5.1',
       }),
@@ -133,7 +133,7 @@ describe('explain', () => {
       '1.2.3.4',
       'V1.2-rc.1',
     ]);
-    expect(result.tags.every((entry) => entry.outcome === 'unparseable')).toBe(true);
+    expect(result.tags.every((entry) => entry.kind === 'unparseable')).toBe(true);
     const dots = result.tags.map((entry) => entry.reason.includes('fewer than two "."'));
     expect(dots).toEqual([true, true, true, false, false, false]);
     expect(result.tags[0]?.reason).toContain('version.ParseVersion');
@@ -145,7 +145,7 @@ describe('explain', () => {
       '0.9.0',
       '1.0.0',
     ]);
-    expect(result.tags.map((t) => t.outcome)).toEqual(['selected', 'beaten', 'selected']);
+    expect(result.tags.map((t) => t.kind)).toEqual(['selected', 'beaten', 'selected']);
     expect(result.summary).toBe('selected "1.0.0"; 3 tags: 2 selected, 1 beaten');
   });
 
@@ -156,14 +156,14 @@ describe('explain', () => {
     }).explain(['main-200', 'dev-100', 'main-100', 'latest']);
     expect(result.selected).toBe('main-100');
     expect(result.tags).toEqual([
-      expect.objectContaining({ outcome: 'beaten', value: '200', by: 'main-100' }),
+      expect.objectContaining({ kind: 'beaten', value: '200', by: 'main-100' }),
       expect.objectContaining({
-        outcome: 'beaten',
+        kind: 'beaten',
         value: '100',
         reason: expect.stringContaining('same value as "main-100"'),
       }),
-      expect.objectContaining({ outcome: 'selected', reason: 'smallest value in byte order' }),
-      expect.objectContaining({ outcome: 'filtered' }),
+      expect.objectContaining({ kind: 'selected', reason: 'smallest value in byte order' }),
+      expect.objectContaining({ kind: 'filtered' }),
     ]);
   });
 
@@ -175,7 +175,7 @@ describe('explain', () => {
       '1e1',
     ]);
     expect(result.selected).toBe('1e1');
-    expect(result.tags.map((t) => [t.outcome, t.reason])).toEqual([
+    expect(result.tags.map((t) => [t.kind, t.reason])).toEqual([
       ['beaten', 'not the largest number'],
       ['beaten', 'not the largest number'],
       ['beaten', 'same number as "1e1"; ties go to the greatest tag in byte order'],

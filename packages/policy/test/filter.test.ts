@@ -8,7 +8,7 @@ import { policyErrorFrom } from './policy-error.js';
 function expand(pattern: string, extract: string, tag: string): string | undefined {
   const policy = compilePolicy({ policy: { alphabetical: {} }, filterTags: { pattern, extract } });
   const entry = policy.explain([tag]).tags[0];
-  return entry === undefined || entry.outcome === 'filtered' ? undefined : entry.value;
+  return entry === undefined || entry.kind === 'filtered' ? undefined : entry.value;
 }
 
 describe('filterTags.extract follows Go Regexp.ExpandString', () => {

@@ -330,16 +330,16 @@ describe.each([
 describe('Masterminds/semver 3.4.0: errors after hyphen expansion point into the original range', () => {
   it.each([
     // rewriteRange turns " ||2 - 3" into ">= ||2, <= 3 ", gluing ">=" onto "1".
-    ['1 ||2 - 3', 2, '"1>= ||2, <= 3 "'],
+    ['1 ||2 - 3', 3, '"1>= ||2, <= 3 "'],
     // ">= 1, <= 2 " then the leftover "- 3", which is no comparator.
-    ['1 - 2 - 3', 6, '">= 1, <= 2 - 3"'],
-    ['>=0 1 - 2', 4, '">=0>= 1, <= 2 "'],
-  ])('%j fails at position %i and shows %s', (range, position, expanded) => {
+    ['1 - 2 - 3', 7, '">= 1, <= 2 - 3"'],
+    ['>=0 1 - 2', 5, '">=0>= 1, <= 2 "'],
+  ])('%j fails at column %i and shows %s', (range, column, expanded) => {
     const policyError = policyErrorFrom(() => compilePolicy(spec(range)));
     expect(policyError.code).toBe('INVALID_RANGE');
     expect(policyError.range).toBe(range);
-    expect(policyError.position).toBe(position);
-    expect(policyError.message).toContain(`position ${position}`);
+    expect(policyError.column).toBe(column);
+    expect(policyError.message).toContain(`column ${column}`);
     expect(policyError.message).toContain(
       `hyphen ranges expanded, as Masterminds does: ${expanded}`,
     );

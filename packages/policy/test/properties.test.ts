@@ -272,7 +272,7 @@ describe('properties', () => {
         tags.forEach((tag, i) => {
           const entry = entries[i];
           const ref = refParse(tag);
-          expect(entry?.outcome === 'unparseable').toBe(ref === undefined);
+          expect(entry?.kind === 'unparseable').toBe(ref === undefined);
           const coerced = entry !== undefined && 'coerced' in entry ? entry.coerced : undefined;
           expect(coerced).toBe(ref?.coerced);
           if (coerced !== undefined) expect(entry?.reason).toContain(`read as ${coerced}`);

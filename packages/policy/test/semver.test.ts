@@ -51,29 +51,29 @@ describe('semver: Masterminds range grammar', () => {
   });
 
   it.each([
-    ['', 0],
-    ['*-*', 1],
-    ['1x', 0],
-    ['x1', 0],
-    ['-1', 0],
-    ['a', 0],
-    ['1.0.0p', 5],
-    ['1.0.0 ||', 8],
-    ['>=1.0,,<2', 6],
-    ['>1<2', 2],
-    ['1.2.3.4', 5],
-    ['>=0 1 - 2', 4],
-    ['1.0.0-01', 0],
-    ['18446744073709551616', 0],
-    ['1.0.0-a..b', 8],
-    ['> =1', 2],
-  ])('rejects %j with INVALID_RANGE at position %i', (range, position) => {
+    ['', 1],
+    ['*-*', 2],
+    ['1x', 1],
+    ['x1', 1],
+    ['-1', 1],
+    ['a', 1],
+    ['1.0.0p', 6],
+    ['1.0.0 ||', 9],
+    ['>=1.0,,<2', 7],
+    ['>1<2', 3],
+    ['1.2.3.4', 6],
+    ['>=0 1 - 2', 5],
+    ['1.0.0-01', 1],
+    ['18446744073709551616', 1],
+    ['1.0.0-a..b', 9],
+    ['> =1', 3],
+  ])('rejects %j with INVALID_RANGE at column %i', (range, column) => {
     const policyError = policyErrorFrom(() => compilePolicy(semver(range)));
     expect(policyError.code).toBe('INVALID_RANGE');
     expect(policyError.range).toBe(range);
-    expect(policyError.position).toBe(position);
+    expect(policyError.column).toBe(column);
     expect(policyError.message).toContain(`"${range}"`);
-    expect(policyError.message).toContain(`position ${position}`);
+    expect(policyError.message).toContain(`column ${column}`);
   });
 
   it('rejects a range that is not a string with INVALID_POLICY', () => {

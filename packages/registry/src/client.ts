@@ -7,6 +7,7 @@ import { isDigest } from './digest.js';
 import { type Endpoint, endpointFor, hostOrigins, type RegistryHost } from './endpoint.js';
 import { RegistryError, type RequestSite, redactUrl, requestError, statusLine } from './errors.js';
 import { InvalidLinkError } from './link.js';
+import type { Logger } from './logger.js';
 import {
   nextPageUrl,
   onOrigin,
@@ -17,13 +18,7 @@ import {
 import { type ImageReference, toReference } from './reference.js';
 import type { RetryOptions } from './retry.js';
 import { errorForReply } from './status.js';
-import {
-  type FetchLike,
-  type RegistryLogger,
-  type Reply,
-  send,
-  type TransportSettings,
-} from './transport.js';
+import { type FetchLike, type Reply, send, type TransportSettings } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
 
 /** Options of {@link RegistryClient}. Every field is optional. */
@@ -67,11 +62,17 @@ export interface RegistryClientOptions {
   /**
    * Receives a line per request and per retry, and one per registry quirk worked
    * around (skipped tag entries, a refused page size, a rewritten next link);
-   * never a secret. Default: none.
+   * never a secret. The shape every tagsmith package accepts; `console` works.
+   * Default: none.
    */
-  logger?: RegistryLogger;
+  logger?: Logger;
   /** Milliseconds since the epoch, for token expiry and `Retry-After` dates. Default: `Date.now`. */
   clock?: () => number;
+  /**
+   * A number in `[0, 1)` for the jitter of the retry backoff, like `Math.random`;
+   * a fixed one makes the waits predictable (tests). Default: `Math.random`.
+   */
+  random?: () => number;
 }
 
 /** Per-call options. */
@@ -124,7 +125,7 @@ export class RegistryClient {
       maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
       logger: options.logger,
       now: options.clock ?? Date.now,
-      random: Math.random,
+      random: options.random ?? Math.random,
     };
     this.#pageSize = positive('pageSize', options.pageSize ?? DEFAULTS.pageSize);
     this.#maxPages = positive('maxPages', options.maxPages ?? DEFAULTS.maxPages);

@@ -6,8 +6,8 @@ import { isTag } from '@tagsmith/oci';
 import { InvalidBodyError, parseJson } from './body.js';
 import { redactUrl } from './errors.js';
 import { InvalidLinkError, parseLinks, relations } from './link.js';
+import type { Logger } from './logger.js';
 import { type FailedReply, ociError } from './status.js';
-import type { RegistryLogger } from './transport.js';
 
 /**
  * The `rel="next"` target of a `Link` header resolved against the URL of the
@@ -166,7 +166,7 @@ export class SkippedEntries {
   }
 
   /** Logs one `warn` line if anything was skipped. */
-  report(logger: RegistryLogger | undefined): void {
+  report(logger: Logger | undefined): void {
     const total = this.#nulls + this.#notTags;
     if (total === 0) return;
     const parts: string[] = [];

@@ -8,6 +8,7 @@ import {
   requestError,
   statusLine,
 } from './errors.js';
+import type { Logger } from './logger.js';
 import {
   backoffDelay,
   isRetryableNetworkError,
@@ -19,20 +20,6 @@ import { explainReply, rateLimitNote } from './status.js';
 
 /** The `fetch` the client calls; Node's global `fetch` or any compatible function. */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
-
-/**
- * Receives one line per request and per retry. Lines never contain credentials:
- * URLs are redacted and headers are not logged.
- */
-export interface RegistryLogger {
-  /** Every request: method, redacted URL, status. */
-  debug?(message: string): void;
-  /**
-   * Retries and the wait before them, and registry quirks worked around: a page
-   * size refused, entries of `"tags"` skipped, a next link moved to the registry's origin.
-   */
-  warn?(message: string): void;
-}
 
 /** Everything the transport needs, resolved from the client options. */
 export interface TransportSettings {
@@ -46,7 +33,7 @@ export interface TransportSettings {
   /** Origins of `http://` endpoints in the `hosts` option: the caller opted in to plain HTTP there. */
   readonly plainHttpOrigins: ReadonlySet<string>;
   readonly maxBodyBytes: number;
-  readonly logger: RegistryLogger | undefined;
+  readonly logger: Logger | undefined;
   readonly now: () => number;
   readonly random: () => number;
 }

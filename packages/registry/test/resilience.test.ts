@@ -1,6 +1,6 @@
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
-import { RegistryClient } from '../src/index.js';
+import { type Logger, RegistryClient } from '../src/index.js';
 import { failure, useRegistries, useServers } from './setup.js';
 
 const registry = useRegistries({ app: ['1.0', '2.0'] });
@@ -94,6 +94,33 @@ describe('retries', () => {
     const client = new RegistryClient({ clock: () => now, logger });
     expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
     expect(lines).toEqual([expect.stringContaining('retrying in 1000 ms')]);
+  });
+
+  it('takes console as its logger: the Logger shape every tagsmith package shares', () => {
+    const logger: Logger = console;
+    expect(new RegistryClient({ logger })).toBeInstanceOf(RegistryClient);
+  });
+
+  it('backs off by exactly the waits the injected random gives, without Retry-After', async () => {
+    const r = await registry();
+    r.faults.add({ path: TAGS, status: 503, times: 3 });
+    const draws = [0, 0.5, 0.999];
+    const random = () => draws.shift() ?? 0;
+    const { lines, logger } = retryLog();
+    const client = new RegistryClient({
+      retry: { baseDelayMs: 8 },
+      random,
+      clock: () => Date.parse('2030-01-01T00:00:00Z'),
+      logger,
+    });
+    expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+    // Equal jitter: half of the doubling step fixed, half scaled by random (8, 16, 32 ms steps).
+    expect(lines).toEqual([
+      expect.stringContaining('retrying in 4 ms (attempt 2 of 4)'),
+      expect.stringContaining('retrying in 12 ms (attempt 3 of 4)'),
+      expect.stringContaining('retrying in 32 ms (attempt 4 of 4)'),
+    ]);
+    expect(draws).toEqual([]);
   });
 
   it('fails with RATE_LIMITED carrying the wait when Retry-After exceeds maxDelayMs', async () => {
