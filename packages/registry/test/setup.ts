@@ -1,10 +1,10 @@
 // What the end-to-end tests of this package share: testkit registries and plain
-// loopback servers that close after each test, and a way to catch the error.
+// loopback servers that close after each test. Helpers every package's tests
+// share (expectCode, tempDir, the secret canary) are in @tagsmith/test-utils.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, expect } from 'vitest';
-import { RegistryError } from '../src/index.js';
+import { afterEach } from 'vitest';
 
 /** Repositories and the tags to push into them before a test starts. */
 export type Seed = Readonly<Record<string, readonly string[]>>;
@@ -58,14 +58,4 @@ export function useServers(): (handle: Handler) => Promise<LoopbackServer> {
     origin = `http://${host}`;
     return { origin, host };
   };
-}
-
-/** The `RegistryError` a promise rejects with; fails the test if it resolves or throws anything else. */
-export async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
 }
