@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expectCode } from '@tagsmith/test-utils';
+import { expectCode, tempDir } from '@tagsmith/test-utils';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -350,22 +349,17 @@ describe('identity and registry tokens', () => {
 describe('credentials of the wrong shape', () => {
   it('fails with CREDENTIAL_CONFIG after the 401 when the docker config entry is null', async () => {
     const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
-    const dir = await mkdtemp(join(tmpdir(), 'tagsmith-auth-'));
-    try {
-      const path = join(dir, 'config.json');
-      await writeFile(path, JSON.stringify({ auths: { [r.host]: null } }));
-      const client = new RegistryClient({
-        credentials: dockerConfigCredentials({ path, env: {} }),
-      });
-      const error = await expectCode(
-        client.listTags(`${r.host}/team/app`),
-        RegistryError,
-        'CREDENTIAL_CONFIG',
-      );
-      expect(error.message).toContain(`auths["${r.host}"]`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const path = join((await tempDir('auth')).path, 'config.json');
+    await writeFile(path, JSON.stringify({ auths: { [r.host]: null } }));
+    const client = new RegistryClient({
+      credentials: dockerConfigCredentials({ path, env: {} }),
+    });
+    const error = await expectCode(
+      client.listTags(`${r.host}/team/app`),
+      RegistryError,
+      'CREDENTIAL_CONFIG',
+    );
+    expect(error.message).toContain(`auths["${r.host}"]`);
   });
 
   it.each([

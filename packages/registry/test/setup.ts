@@ -3,6 +3,7 @@
 // share (expectCode, tempDir, the secret canary) are in @tagsmith/test-utils.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expectNoSecret, SECRET_CANARY } from '@tagsmith/test-utils';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from '@tagsmith/testkit';
 import { afterEach } from 'vitest';
 
@@ -58,4 +59,22 @@ export function useServers(): (handle: Handler) => Promise<LoopbackServer> {
     origin = `http://${host}`;
     return { origin, host };
   };
+}
+
+/**
+ * Asserts that `SECRET_CANARY`, used as a password or token, shows in none of
+ * the forms it could leak in — itself, inside Basic auth for `bot`, or as the
+ * `<token>` Basic pair — in `error` (every rendering, down its cause chain) or
+ * in the log `lines`.
+ */
+export function expectNoCredential(error: unknown, lines: readonly string[]): void {
+  const forms = [
+    SECRET_CANARY,
+    Buffer.from(`bot:${SECRET_CANARY}`).toString('base64'),
+    Buffer.from(`<token>:${SECRET_CANARY}`).toString('base64'),
+  ];
+  for (const form of forms) {
+    expectNoSecret(error, form);
+    expectNoSecret(lines, form);
+  }
 }

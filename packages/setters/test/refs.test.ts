@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Policies, SettersError, updateText, updateTree } from '../src/index.js';
-import { marker, readTree, tempDir } from './helpers.js';
+import { marker, readTree, tempPath } from './helpers.js';
 
 const GOOD = { name: 'ghcr.io/acme/app', tag: 'v2' };
 
@@ -61,7 +61,7 @@ describe('updateText refuses a bad ref', () => {
 
 describe('updateTree refuses a bad ref before touching any file', () => {
   it.each(BAD)('%s', async (_, ref, field) => {
-    const root = await tempDir();
+    const root = await tempPath();
     await writeFile(join(root, 'a.yaml'), `image: a ${marker('ns:good')}\n`);
     await writeFile(join(root, 'b.yaml'), `image: b ${marker('ns:bad')}\n`);
     const before = await readTree(root);
@@ -78,7 +78,7 @@ describe('updateTree refuses a bad ref before touching any file', () => {
   });
 
   it('checks refs before the root: a bad ref is reported even for a missing directory', async () => {
-    const root = join(await tempDir(), 'missing');
+    const root = join(await tempPath(), 'missing');
     await expect(
       updateTree(root, { 'ns:p': { name: 'app' } } as unknown as Policies),
     ).rejects.toMatchObject({ code: 'INVALID_REF', policy: 'ns:p', field: 'tag' });

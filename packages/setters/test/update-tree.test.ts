@@ -16,7 +16,7 @@ import type { Policies, UpdateTreeOptions } from '../src/index.js';
 import { SettersError, updateText, updateTree } from '../src/index.js';
 import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/tree-update.js';
 import { replaceFile } from '../src/write.js';
-import { marker, policies, readTree, tempDir } from './helpers.js';
+import { marker, policies, readTree, tempPath } from './helpers.js';
 
 const APP = marker('flux-system:app');
 const MARKED = `image: app:v1 ${APP}\n`;
@@ -24,7 +24,7 @@ const PATCHED = `image: ghcr.io/acme/app:v2.0.0 ${APP}\n`;
 
 /** Writes `files` (relative path → text or bytes) under a new temp root. */
 async function tree(files: Record<string, string | Buffer>): Promise<string> {
-  const root = await tempDir();
+  const root = await tempPath();
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });
     await writeFile(join(root, path), content);
@@ -626,7 +626,7 @@ describe('names that are not UTF-8', () => {
   });
 
   it('walks a root whose real path is not UTF-8 (reached through a symlink)', async () => {
-    const parent = await tempDir();
+    const parent = await tempPath();
     const realRoot = at(parent, 'r', [0xff]);
     await mkdir(at(parent, 'r', [0xff], '/sub'), { recursive: true });
     await writeFile(at(parent, 'r', [0xff], '/sub/a.yaml'), MARKED);
