@@ -53,7 +53,8 @@ describe('retries', () => {
     const client = new RegistryClient({ retry: { attempts: 3, baseDelayMs: 1 } });
     const error = await expectCode(client.listTags(`${r.host}/app`), RegistryError, 'UNAVAILABLE');
     expect(error.status).toBe(503);
-    expect(error.message).toMatch(/: 503 Service Unavailable — .+ \(gave up after 3 attempts\)$/);
+    expect(error.message).toContain(': 503 Service Unavailable — ');
+    expect(error.message).toContain('(gave up after 3 attempts)');
     expect(tagRequests(r)).toBe(3);
   });
 
@@ -204,7 +205,8 @@ describe('redirects and options', () => {
       'TOO_MANY_REDIRECTS',
     );
     expect(error.status).toBe(302);
-    expect(error.message).toMatch(/\/tags\/list\?n=1000x{10}: 302 Found — more than 10 redirects$/);
+    expect(error.message).toContain(`/tags/list?n=1000${'x'.repeat(10)}: 302 Found`);
+    expect(error.message).toContain('more than 10 redirects');
     expect(hops).toBe(11);
   });
 

@@ -303,7 +303,7 @@ describe('writing', () => {
     expect(result.problems).toEqual([
       expect.objectContaining({ path: 'bad.yaml', kind: 'parse-error', line: 3, column: 4 }),
     ]);
-    expect(result.problems[0]!.message).toMatch(/^bad\.yaml:3:4: not valid YAML/);
+    expect(result.problems[0]!.message).toContain('bad.yaml:3:4');
     expect(await readFile(join(root, 'bad.yaml'), 'utf8')).toBe(text);
     expect(result.files.map((f) => f.path)).toEqual(['good.yaml']);
   });
