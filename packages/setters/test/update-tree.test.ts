@@ -11,6 +11,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { Policies, UpdateTreeOptions } from '../src/index.js';
 import { SettersError, updateText, updateTree } from '../src/index.js';
@@ -30,16 +31,6 @@ async function tree(files: Record<string, string | Buffer>): Promise<string> {
     await writeFile(join(root, path), content);
   }
   return root;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<SettersError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SettersError);
-  expect((error as SettersError).code).toBe(code);
-  return error as SettersError;
 }
 
 /** A runtime whose clock ends the slice after every file; `onYield` runs in each break. */
@@ -147,6 +138,7 @@ describe('path and symlink safety', () => {
       const root = await tree({ 'a/x.yaml': MARKED });
       const error = await expectCode(
         updateTree(join(root, 'a'), policies, { path }),
+        SettersError,
         'PATH_OUTSIDE_ROOT',
       );
       expect(error.message).toContain(path);
@@ -157,7 +149,11 @@ describe('path and symlink safety', () => {
     const outside = await tree({ 'o.yaml': MARKED });
     const root = await tree({ 'a.yaml': MARKED });
     await symlink(outside, join(root, 'escape'));
-    await expectCode(updateTree(root, policies, { path: 'escape' }), 'PATH_OUTSIDE_ROOT');
+    await expectCode(
+      updateTree(root, policies, { path: 'escape' }),
+      SettersError,
+      'PATH_OUTSIDE_ROOT',
+    );
     expect(await readFile(join(outside, 'o.yaml'), 'utf8')).toBe(MARKED);
   });
 
@@ -241,7 +237,7 @@ describe('path and symlink safety', () => {
         await symlink(join(outside, 'secret.yaml'), join(root, 'b.yaml'));
       },
     });
-    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), SettersError, 'IO');
     expect(error.message).toContain('"b.yaml"');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ELOOP');
     expect(await readFile(join(outside, 'secret.yaml'), 'utf8')).toBe(MARKED);
@@ -344,7 +340,7 @@ describe('writing', () => {
       replaceFile: (target, text) =>
         String(target).endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
     });
-    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), SettersError, 'IO');
     expect(error.cause).toBe(cause);
     expect(error.message).toBe(
       'writing "b.yaml" failed (1 file written before it stay written; this one is unchanged): ENOSPC',
@@ -375,6 +371,7 @@ describe('misuse and I/O', () => {
     const reason = new Error('stop');
     const error = await expectCode(
       updateTree(root, policies, { signal: AbortSignal.abort(reason) }),
+      SettersError,
       'ABORTED',
     );
     expect(error.cause).toBe(reason);
@@ -392,6 +389,7 @@ describe('misuse and I/O', () => {
     });
     const error = await expectCode(
       updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      SettersError,
       'ABORTED',
     );
     expect((error.cause as Error).message).toBe('deploy window closed');
@@ -411,6 +409,7 @@ describe('misuse and I/O', () => {
     });
     await expectCode(
       updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      SettersError,
       'ABORTED',
     );
     expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
@@ -503,10 +502,14 @@ describe('misuse and I/O', () => {
 
   it('rejects with IO for a missing root and INVALID_ARGUMENT for arguments of the wrong type', async () => {
     const root = await tree({});
-    const error = await expectCode(updateTree(join(root, 'missing'), policies), 'IO');
+    const error = await expectCode(updateTree(join(root, 'missing'), policies), SettersError, 'IO');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
-    await expectCode(updateTree('', policies), 'INVALID_ARGUMENT');
-    await expectCode(updateTree(root, null as unknown as Policies), 'INVALID_ARGUMENT');
+    await expectCode(updateTree('', policies), SettersError, 'INVALID_ARGUMENT');
+    await expectCode(
+      updateTree(root, null as unknown as Policies),
+      SettersError,
+      'INVALID_ARGUMENT',
+    );
   });
 });
 
@@ -533,6 +536,7 @@ describe('options', () => {
       const root = await tree({ 'a.yaml': MARKED });
       const error = await expectCode(
         updateTree(root, policies, options as unknown as UpdateTreeOptions),
+        SettersError,
         'INVALID_ARGUMENT',
       );
       expect(error.message).toContain(name);
@@ -636,6 +640,7 @@ describe('names that are not UTF-8', () => {
     expect(await readFile(at(parent, 'r', [0xff], '/sub/a.yaml'), 'utf8')).toBe(PATCHED);
     await expectCode(
       updateTree(join(parent, 'root'), policies, { path: 'sub/../..' }),
+      SettersError,
       'PATH_OUTSIDE_ROOT',
     );
   });
