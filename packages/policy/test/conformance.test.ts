@@ -1,16 +1,22 @@
 // Every case of the shared Flux conformance set (copied into fixtures/), each run
 // on the tags as given, reversed, and shuffled: results must not depend on order.
 import { readFileSync } from 'node:fs';
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, excludeTags, type ImagePolicySpec } from '../src/index.js';
-import { policyErrorFrom } from './policy-error.js';
+import {
+  compilePolicy,
+  excludeTags,
+  type ImagePolicySpec,
+  PolicyError,
+  type PolicyErrorCode,
+} from '../src/index.js';
 
 interface Case {
   name: string;
   spec: ImagePolicySpec;
   tags: string[];
   expect?: string | null;
-  throws?: { at: 'compile' | 'select'; code: string };
+  throws?: { at: 'compile' | 'select'; code: PolicyErrorCode };
 }
 interface Exclusion {
   name: string;
@@ -58,7 +64,7 @@ describe('conformance: policies', () => {
         }
         const policy = compilePolicy(c.spec);
         if (c.throws?.at === 'select') {
-          expect(policyErrorFrom(() => policy.select(tags)).code).toBe(c.throws.code);
+          expectCode(() => policy.select(tags), PolicyError, c.throws.code);
           expect(policy.explain(tags).error?.code).toBe(c.throws.code);
           return;
         }

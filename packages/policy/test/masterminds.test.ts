@@ -3,9 +3,9 @@
 // expectation was derived by reading that code; `why` names the Go function
 // and branch that gives the answer. Rows where we deliberately differ say so
 // and name the DESIGN.md section 3 sentence that decides it.
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, PolicyError } from '../src/index.js';
-import { policyErrorFrom } from './policy-error.js';
 
 /** true: the version is admitted; false: it is not; 'invalid': NewConstraint fails. */
 type Outcome = boolean | 'invalid';
@@ -335,7 +335,7 @@ describe('Masterminds/semver 3.4.0: errors after hyphen expansion point into the
     ['1 - 2 - 3', 7, '">= 1, <= 2 - 3"'],
     ['>=0 1 - 2', 5, '">=0>= 1, <= 2 "'],
   ])('%j fails at column %i and shows %s', (range, column, expanded) => {
-    const policyError = policyErrorFrom(() => compilePolicy(spec(range)));
+    const policyError = expectCode(() => compilePolicy(spec(range)), PolicyError, 'INVALID_RANGE');
     expect(policyError.code).toBe('INVALID_RANGE');
     expect(policyError.range).toBe(range);
     expect(policyError.column).toBe(column);

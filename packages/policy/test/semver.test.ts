@@ -1,6 +1,6 @@
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, selectTag } from '../src/index.js';
-import { policyErrorFrom } from './policy-error.js';
+import { compilePolicy, PolicyError, selectTag } from '../src/index.js';
 
 const semver = (range: string) => ({ policy: { semver: { range } } });
 const pick = (range: string, tags: string[]) => selectTag(tags, semver(range));
@@ -68,7 +68,11 @@ describe('semver: Masterminds range grammar', () => {
     ['1.0.0-a..b', 9],
     ['> =1', 3],
   ])('rejects %j with INVALID_RANGE at column %i', (range, column) => {
-    const policyError = policyErrorFrom(() => compilePolicy(semver(range)));
+    const policyError = expectCode(
+      () => compilePolicy(semver(range)),
+      PolicyError,
+      'INVALID_RANGE',
+    );
     expect(policyError.code).toBe('INVALID_RANGE');
     expect(policyError.range).toBe(range);
     expect(policyError.column).toBe(column);

@@ -1,3 +1,4 @@
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   checkCredential,
@@ -68,16 +69,13 @@ describe('checkCredential', () => {
     { registryToken: 'secret canary' },
     { registryToken: 'secret-canary\u00e9' },
   ])('refuses %j with CREDENTIAL_CONFIG naming the key, not the value', (value) => {
-    let error: unknown;
-    try {
-      checkCredential(value, 'docker.io', 'https://index.docker.io/v1/');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RegistryError);
-    expect((error as RegistryError).code).toBe('CREDENTIAL_CONFIG');
-    expect((error as RegistryError).registry).toBe('docker.io');
-    expect((error as RegistryError).message).toContain('https://index.docker.io/v1/');
-    expect((error as RegistryError).message).not.toContain('canary');
+    const error = expectCode(
+      () => checkCredential(value, 'docker.io', 'https://index.docker.io/v1/'),
+      RegistryError,
+      'CREDENTIAL_CONFIG',
+    );
+    expect(error.registry).toBe('docker.io');
+    expect(error.message).toContain('https://index.docker.io/v1/');
+    expect(error.message).not.toContain('canary');
   });
 });

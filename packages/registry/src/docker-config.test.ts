@@ -1,17 +1,13 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectCode, expectNoSecret, tempDir } from '@tagsmith/test-utils';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { dockerConfigCredentials } from './docker-config.js';
 import { RegistryError } from './errors.js';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tagsmith-docker-config-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = (await tempDir('docker-config')).path;
 });
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -124,19 +120,22 @@ describe('dockerConfigCredentials: auths', () => {
   it('reports malformed files and entries without quoting their content', async () => {
     const secret = 'S3CRET-in-broken-file';
     const broken = await writeConfig(`{"auths": {"a": {"auth": "${secret}"`);
-    const error = await dockerConfigCredentials({ path: broken, env: {} })('a').catch((e) => e);
-    expect(error).toBeInstanceOf(RegistryError);
-    expect(error.code).toBe('CREDENTIAL_CONFIG');
+    const error = await expectCode(
+      dockerConfigCredentials({ path: broken, env: {} })('a'),
+      RegistryError,
+      'CREDENTIAL_CONFIG',
+    );
     expect(error.message).toContain(broken);
-    expect(inspect(error)).not.toContain(secret);
+    expectNoSecret(error, secret);
 
     const noColon = await writeConfig({ auths: { a: { auth: b64(secret) } } });
-    const entryError = await dockerConfigCredentials({ path: noColon, env: {} })('a').catch(
-      (e) => e,
+    const entryError = await expectCode(
+      dockerConfigCredentials({ path: noColon, env: {} })('a'),
+      RegistryError,
+      'CREDENTIAL_CONFIG',
     );
-    expect(entryError.code).toBe('CREDENTIAL_CONFIG');
     expect(entryError.message).toContain('auths["a"].auth');
-    expect(inspect(entryError)).not.toContain(secret);
+    expectNoSecret(entryError, secret);
   });
 });
 
@@ -160,9 +159,7 @@ describe('dockerConfigCredentials: values of the wrong type', () => {
       const path = await writeConfig(config);
       const provider = dockerConfigCredentials({ path, env: {} });
       for (const registry of ['quay.io', 'ghcr.io']) {
-        const error = await provider(registry).catch((e) => e);
-        expect(error).toBeInstanceOf(RegistryError);
-        expect(error.code).toBe('CREDENTIAL_CONFIG');
+        const error = await expectCode(provider(registry), RegistryError, 'CREDENTIAL_CONFIG');
         expect(error.registry).toBe(registry);
         expect(error.message).toContain(path);
         expect(error.message).toContain(named);
@@ -174,10 +171,13 @@ describe('dockerConfigCredentials: values of the wrong type', () => {
     const path = await writeConfig({
       auths: { 'quay.io': { username: 'u', password: 735_019_284 } },
     });
-    const error = await dockerConfigCredentials({ path, env: {} })('quay.io').catch((e) => e);
-    expect(error.code).toBe('CREDENTIAL_CONFIG');
+    const error = await expectCode(
+      dockerConfigCredentials({ path, env: {} })('quay.io'),
+      RegistryError,
+      'CREDENTIAL_CONFIG',
+    );
     expect(error.message).toContain('auths["quay.io"].password must be a string, not a number');
-    expect(inspect(error, { depth: 10 })).not.toContain('735019284');
+    expectNoSecret(error, '735019284');
   });
 
   it('reads null sections and null fields as absent, as docker does', async () => {
@@ -230,61 +230,64 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const { env } = await writeHelper('acme', 'x', 'u', 'p');
     const path = await writeConfig({ credHelpers: { broken: 'acme', gone: 'missing' } });
     const provider = dockerConfigCredentials({ path, env });
-    const failing = await provider('broken').catch((e) => e);
-    expect(failing.code).toBe('CREDENTIAL_HELPER');
+    const failing = await expectCode(provider('broken'), RegistryError, 'CREDENTIAL_HELPER');
     expect(failing.message).toBe(
       'docker-credential-acme get exited with status 3: keychain exploded',
     );
-    const missing = await provider('gone').catch((e) => e);
-    expect(missing.code).toBe('CREDENTIAL_HELPER');
+    const missing = await expectCode(provider('gone'), RegistryError, 'CREDENTIAL_HELPER');
     expect(missing.message).toContain('docker-credential-missing get failed (ENOENT)');
   });
 
   it('withholds the output of a failing helper that printed credentials', async () => {
     const { env } = await writeHelper('acme', 'x', 'u', 'spilled-canary');
     const path = await writeConfig({ credHelpers: { spills: 'acme' } });
-    const error = await dockerConfigCredentials({ path, env })('spills').catch((e) => e);
-    expect(error.code).toBe('CREDENTIAL_HELPER');
+    const error = await expectCode(
+      dockerConfigCredentials({ path, env })('spills'),
+      RegistryError,
+      'CREDENTIAL_HELPER',
+    );
     expect(error.message).toBe(
       'docker-credential-acme get exited with status 2: (output withheld: it looks like JSON)',
     );
-    expect(inspect(error, { depth: 10 })).not.toContain('spilled-canary');
-    expect(JSON.stringify(error)).not.toContain('spilled-canary');
+    expectNoSecret(error, 'spilled-canary');
   });
 
   it('reports a helper that succeeds with output other than credentials as CREDENTIAL_HELPER', async () => {
     const { env } = await writeHelper('acme', 'x', 'u', 'p');
     const path = await writeConfig({ credsStore: 'acme' });
     const provider = dockerConfigCredentials({ path, env });
-    const chatty = await provider('chatty').catch((e) => e);
-    expect(chatty).toBeInstanceOf(RegistryError);
-    expect(chatty.code).toBe('CREDENTIAL_HELPER');
+    const chatty = await expectCode(provider('chatty'), RegistryError, 'CREDENTIAL_HELPER');
     expect(chatty.message).toBe('docker-credential-acme get printed something that is not JSON');
-    const partial = await provider('partial').catch((e) => e);
-    expect(partial.code).toBe('CREDENTIAL_HELPER');
+    const partial = await expectCode(provider('partial'), RegistryError, 'CREDENTIAL_HELPER');
     expect(partial.message).toContain('without string Username and Secret');
   });
 
   it('refuses helper names that are paths', async () => {
     const path = await writeConfig({ credsStore: '../../bin/sh' });
-    const error = await dockerConfigCredentials({ path, env: {} })('x').catch((e) => e);
-    expect(error.code).toBe('CREDENTIAL_HELPER');
+    await expectCode(
+      dockerConfigCredentials({ path, env: {} })('x'),
+      RegistryError,
+      'CREDENTIAL_HELPER',
+    );
   });
 
   it('refuses a name too long to be a file name instead of failing to spawn it', async () => {
     // 5,000 characters once surfaced as a raw `spawn ENAMETOOLONG`.
     for (const length of [5000, 238]) {
       const path = await writeConfig({ credsStore: 'x'.repeat(length) });
-      const error = await dockerConfigCredentials({ path, env: {} })('quay.io').catch((e) => e);
-      expect(error).toBeInstanceOf(RegistryError);
-      expect(error.code).toBe('CREDENTIAL_HELPER');
+      await expectCode(
+        dockerConfigCredentials({ path, env: {} })('quay.io'),
+        RegistryError,
+        'CREDENTIAL_HELPER',
+      );
     }
     // The longest name that fits a file name is looked for, and is simply not there.
     const path = await writeConfig({ credsStore: 'x'.repeat(237) });
-    const error = await dockerConfigCredentials({ path, env: { PATH: dir } })('quay.io').catch(
-      (e) => e,
+    const error = await expectCode(
+      dockerConfigCredentials({ path, env: { PATH: dir } })('quay.io'),
+      RegistryError,
+      'CREDENTIAL_HELPER',
     );
-    expect(error.code).toBe('CREDENTIAL_HELPER');
     expect(error.message).toContain('failed (ENOENT)');
   });
 
@@ -293,10 +296,12 @@ describe('dockerConfigCredentials: credential helpers', () => {
     const path = await writeConfig({ credsStore: 'acme' });
     // spawn throws on a NUL byte in the environment, quoting the value in its message.
     const poisoned = { ...env, API_TOKEN: 'env-canary\0x' };
-    const error = await dockerConfigCredentials({ path, env: poisoned })('x').catch((e) => e);
-    expect(error).toBeInstanceOf(RegistryError);
-    expect(error.code).toBe('CREDENTIAL_HELPER');
+    const error = await expectCode(
+      dockerConfigCredentials({ path, env: poisoned })('x'),
+      RegistryError,
+      'CREDENTIAL_HELPER',
+    );
     expect(error.cause).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
-    expect(inspect(error, { depth: 10 })).not.toContain('env-canary');
+    expectNoSecret(error, 'env-canary');
   });
 });

@@ -1,3 +1,4 @@
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
 import { parseReference, toReference } from './reference.js';
@@ -142,9 +143,12 @@ describe('toReference', () => {
     expect(String(toReference({ registry: 'docker.io', repository: 'nginx', tag: '1' }))).toBe(
       'docker.io/library/nginx:1',
     );
-    expect(() => toReference({ registry: 'ghcr.io', repository: 'UPPER' })).toThrow(
-      /repository path component "UPPER"/,
+    const upper = expectCode(
+      () => toReference({ registry: 'ghcr.io', repository: 'UPPER' }),
+      RegistryError,
+      'INVALID_REFERENCE',
     );
+    expect(upper.message).toContain('repository path component "UPPER"');
     expect(String(toReference({ registry: 'index.docker.io', repository: 'library/a' }))).toBe(
       'docker.io/library/a',
     );

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
+import { expectCode } from '@tagsmith/test-utils';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_MEDIA_TYPES, parseReference, RegistryClient } from '../src/index.js';
-import { failure, useRegistries } from './setup.js';
+import {
+  MANIFEST_MEDIA_TYPES,
+  parseReference,
+  RegistryClient,
+  RegistryError,
+} from '../src/index.js';
+import { useRegistries } from './setup.js';
 
 const registry = useRegistries();
 const manifestRequests = (r: TestRegistry) =>
@@ -54,20 +60,25 @@ describe('resolveDigest', () => {
     const path = `/v2/app/manifests/${digest}`;
     r.faults.add({ method: 'HEAD', path, omitDigestHeader: true });
     r.faults.add({ method: 'GET', path, omitDigestHeader: true, rawBody: '{"tampered":true}' });
-    const error = await failure(new RegistryClient().resolveDigest(`${r.host}/app@${digest}`));
-    expect(error.code).toBe('INVALID_RESPONSE');
+    const error = await expectCode(
+      new RegistryClient().resolveDigest(`${r.host}/app@${digest}`),
+      RegistryError,
+      'INVALID_RESPONSE',
+    );
     expect(error.message).toContain('not the requested digest');
   });
 
   it('maps a missing tag to MANIFEST_UNKNOWN', async () => {
     const r = await registry();
     await r.pushImage('app', '1.0');
-    const error = await failure(new RegistryClient().resolveDigest(`${r.host}/app:2.0`));
-    expect(error.code).toBe('MANIFEST_UNKNOWN');
-    expect(error.status).toBe(404);
-    expect(error.message).toMatch(
-      /^\[HEAD\] http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/2\.0: 404 Not Found$/,
+    const error = await expectCode(
+      new RegistryClient().resolveDigest(`${r.host}/app:2.0`),
+      RegistryError,
+      'MANIFEST_UNKNOWN',
     );
+    expect(error.status).toBe(404);
+    expect(error.method).toBe('HEAD');
+    expect(error.message).toContain(`[HEAD] ${r.url}/v2/app/manifests/2.0: 404 Not Found`);
   });
 
   it('rejects a malformed Docker-Content-Digest', async () => {
@@ -77,7 +88,9 @@ describe('resolveDigest', () => {
       path: '/v2/app/manifests/1.0',
       headers: { 'docker-content-digest': 'sha256:xyz' },
     });
-    expect((await failure(new RegistryClient().resolveDigest(`${r.host}/app:1.0`))).code).toBe(
+    await expectCode(
+      new RegistryClient().resolveDigest(`${r.host}/app:1.0`),
+      RegistryError,
       'INVALID_RESPONSE',
     );
   });

@@ -10,15 +10,14 @@
 // Link targets include ones that are no URL (`<http://a b>`, a port over
 // 65535, an unclosed IPv6 bracket) and bare ones without angle brackets: each
 // must be followed or be INVALID_RESPONSE, never a TypeError.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { SECRET_CANARY as SECRET, tempDir } from '@tagsmith/test-utils';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Credential,
   dockerConfigCredentials,
@@ -27,9 +26,9 @@ import {
   RegistryError,
   staticCredentials,
 } from '../src/index.js';
+import { expectNoCredential } from './setup.js';
 
 const SEED = 7_2025;
-const SECRET = 'fuzz-canary-b71e0c94';
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 // A run that takes this long has hung: every request is bounded by CLIENT.timeoutMs.
 const HANG_MS = 10_000;
@@ -56,17 +55,7 @@ function checkError(error: unknown, lines: readonly string[], allowed = document
   expect(typeof code).toBe('string');
   expect(allowed.has(code), `undocumented code ${String(code)}`).toBe(true);
   expect(typeof message).toBe('string');
-  const texts = [
-    message,
-    JSON.stringify(error),
-    inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
-    ...lines,
-  ];
-  for (const text of texts) {
-    expect(text).not.toContain(SECRET);
-    expect(text).not.toContain(Buffer.from(`bot:${SECRET}`).toString('base64'));
-    expect(text).not.toContain(Buffer.from(`<token>:${SECRET}`).toString('base64'));
-  }
+  expectNoCredential(error, lines);
 }
 
 /** Settles like `promise`, or rejects when it has not settled after HANG_MS. */
@@ -638,15 +627,8 @@ const configText = fc.oneof(
 );
 
 describe('fuzz: dockerConfigCredentials', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tagsmith-fuzz-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('returns a credential, none, or CREDENTIAL_CONFIG / CREDENTIAL_HELPER without the secret', async () => {
+    const dir = (await tempDir('fuzz')).path;
     const allowed = new Set(['CREDENTIAL_CONFIG', 'CREDENTIAL_HELPER']);
     await fc.assert(
       fc.asyncProperty(configText, registryKey, async (text, registry) => {

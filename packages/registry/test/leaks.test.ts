@@ -1,40 +1,30 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
+import { expectCode, SECRET_CANARY as SECRET, tempDir } from '@tagsmith/test-utils';
 import type { FaultRule, RegistryAuth } from '@tagsmith/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type Credential,
   type CredentialProvider,
   dockerConfigCredentials,
   RegistryClient,
   RegistryError,
+  type RegistryErrorCode,
   staticCredentials,
 } from '../src/index.js';
-import { failure, type Handler, useRegistries, useServers } from './setup.js';
+import { expectNoCredential, type Handler, useRegistries, useServers } from './setup.js';
 
-const SECRET = 'hunter2-LEAK-CANARY-7f3a';
 const registry = useRegistries({ app: ['1.0'] });
 const server = useServers();
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
 
-/** Every form a leaked secret could take: itself, inside Basic auth, or a token issued for it. */
+/**
+ * Every form a leaked secret could take, in the error (every rendering, down its
+ * cause chain) and in the log lines: itself, inside Basic auth, or a token issued for it.
+ */
 function assertNoSecret(error: unknown, lines: readonly string[]) {
-  const texts = [
-    (error as Error).message,
-    JSON.stringify(error),
-    inspect(error, { depth: Infinity, showHidden: true }),
-    ...lines,
-  ];
-  for (const text of texts) {
-    expect(text).not.toContain(SECRET);
-    expect(text).not.toContain(Buffer.from(`bot:${SECRET}`).toString('base64'));
-    expect(text).not.toContain(Buffer.from(`<token>:${SECRET}`).toString('base64'));
+  expectNoCredential(error, lines);
+  for (const text of [JSON.stringify(error), ...lines]) {
     expect(text).not.toMatch(/Bearer [0-9a-f]{16,}/);
     expect(text).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}/);
   }
@@ -54,8 +44,7 @@ function clientWith(credentials: CredentialProvider, extra = {}) {
 
 /** A helper executable that hands out `bot` / SECRET for any server. */
 async function helperConfig(): Promise<{ path: string; env: NodeJS.ProcessEnv }> {
-  const dir = await mkdtemp(join(tmpdir(), 'tagsmith-leak-'));
-  dirs.push(dir);
+  const dir = (await tempDir('leak')).path;
   await mkdir(join(dir, 'bin'));
   const helper = join(dir, 'bin', 'docker-credential-leaktest');
   await writeFile(
@@ -74,7 +63,7 @@ type Case = {
   credential: Credential | 'docker-config-helper' | 'docker-config-auths';
   faults?: FaultRule[];
   timeoutMs?: number;
-  code: string;
+  code: RegistryErrorCode;
 };
 
 const cases: Case[] = [
@@ -169,8 +158,7 @@ describe('no secret in errors or logs', () => {
     if (c.credential === 'docker-config-helper') {
       credentials = dockerConfigCredentials(await helperConfig());
     } else if (c.credential === 'docker-config-auths') {
-      const dir = await mkdtemp(join(tmpdir(), 'tagsmith-leak-'));
-      dirs.push(dir);
+      const dir = (await tempDir('leak')).path;
       const path = join(dir, 'config.json');
       const auth = Buffer.from(`bot:${SECRET}`).toString('base64');
       await writeFile(path, JSON.stringify({ auths: { [r.host]: { auth } } }));
@@ -182,8 +170,7 @@ describe('no secret in errors or logs', () => {
       credentials,
       c.timeoutMs ? { timeoutMs: c.timeoutMs } : {},
     );
-    const error = await failure(client.listTags(`${r.host}/app`));
-    expect(error.code).toBe(c.code);
+    const error = await expectCode(client.listTags(`${r.host}/app`), RegistryError, c.code);
     expect(lines.length).toBeGreaterThan(0);
     assertNoSecret(error, lines);
   });
@@ -361,8 +348,11 @@ describe('Authorization stays with its origin', () => {
         .writeHead(302, { location: 'http://registry.example.invalid/v2/app/tags/list' })
         .end();
     });
-    const error = await failure(new RegistryClient().listTags(`${registryServer.host}/app`));
-    expect(error.code).toBe('INSECURE_REGISTRY');
+    const error = await expectCode(
+      new RegistryClient().listTags(`${registryServer.host}/app`),
+      RegistryError,
+      'INSECURE_REGISTRY',
+    );
     expect(error.url).toBe('http://registry.example.invalid/v2/app/tags/list');
   });
 
@@ -375,7 +365,11 @@ describe('Authorization stays with its origin', () => {
         .end();
     });
     const { client, lines } = clientWith(staticCredentials({}));
-    const error = await failure(client.listTags(`${registryServer.host}/app`));
+    const error = await expectCode(
+      client.listTags(`${registryServer.host}/app`),
+      RegistryError,
+      'INSECURE_REGISTRY',
+    );
     expect(error.url).toBe(
       'http://blob.example.invalid/x?X-Amz-Signature=REDACTED&token=REDACTED&n=1',
     );
@@ -394,8 +388,11 @@ describe('Authorization stays with its origin', () => {
       );
     });
     const { client, lines } = clientWith(staticCredentials({}), { pageSize: 1 });
-    const error = await failure(client.listTags(`${registryServer.host}/app`));
-    expect(error.code).toBe('PAGINATION_LOOP');
+    const error = await expectCode(
+      client.listTags(`${registryServer.host}/app`),
+      RegistryError,
+      'PAGINATION_LOOP',
+    );
     expect(error.message).toContain('access_token=REDACTED');
     assertNoSecret(error, lines);
   });

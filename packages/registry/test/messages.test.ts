@@ -2,10 +2,16 @@
 // response arrived) status in its message and properties. That every code has a
 // row in docs/errors.md is test/docs/errors-table.test.ts's job.
 import { STATUS_CODES } from 'node:http';
+import { expectCode } from '@tagsmith/test-utils';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseReference, RegistryClient, type RegistryErrorCode } from '../src/index.js';
-import { failure, useRegistries } from './setup.js';
+import {
+  parseReference,
+  RegistryClient,
+  RegistryError,
+  type RegistryErrorCode,
+} from '../src/index.js';
+import { useRegistries } from './setup.js';
 
 const registry = useRegistries({ app: ['a', 'b', 'c'] });
 const TAGS = '/v2/app/tags/list';
@@ -123,10 +129,11 @@ describe('every request failure names method, URL and status', () => {
     c.setup?.(r);
     const client = new RegistryClient({ retry: { attempts: 2, baseDelayMs: 1 }, ...c.options });
     const signal = new AbortController().signal;
-    const error = await failure(
+    const error = await expectCode(
       c.call?.(client, r, signal) ?? client.listTags(`${r.host}/app`, { signal }),
+      RegistryError,
+      c.code,
     );
-    expect(error.code).toBe(c.code);
     const method = c.method ?? 'GET';
     expect(error.method).toBe(method);
     expect(error.url).toMatch(new RegExp(`^${r.url}/v2/`));
@@ -154,8 +161,11 @@ describe('OCI error codes are looked up as own keys only', () => {
   ] as const)('a body saying %j with a %i maps by status', async (ociCode, status, code) => {
     const r = await registry();
     r.faults.add({ path: TAGS, status, code: ociCode });
-    const error = await failure(new RegistryClient().listTags(`${r.host}/app`));
-    expect(error.code).toBe(code);
+    const error = await expectCode(
+      new RegistryClient().listTags(`${r.host}/app`),
+      RegistryError,
+      code,
+    );
     expect(error.status).toBe(status);
   });
 });

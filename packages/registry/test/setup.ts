@@ -1,10 +1,11 @@
 // What the end-to-end tests of this package share: testkit registries and plain
-// loopback servers that close after each test, and a way to catch the error.
+// loopback servers that close after each test. Helpers every package's tests
+// share (expectCode, tempDir, the secret canary) are in @tagsmith/test-utils.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expectNoSecret, SECRET_CANARY } from '@tagsmith/test-utils';
 import { type StartRegistryOptions, startRegistry, type TestRegistry } from '@tagsmith/testkit';
-import { afterEach, expect } from 'vitest';
-import { RegistryError } from '../src/index.js';
+import { afterEach } from 'vitest';
 
 /** Repositories and the tags to push into them before a test starts. */
 export type Seed = Readonly<Record<string, readonly string[]>>;
@@ -60,12 +61,20 @@ export function useServers(): (handle: Handler) => Promise<LoopbackServer> {
   };
 }
 
-/** The `RegistryError` a promise rejects with; fails the test if it resolves or throws anything else. */
-export async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RegistryError);
-  return error as RegistryError;
+/**
+ * Asserts that `SECRET_CANARY`, used as a password or token, shows in none of
+ * the forms it could leak in — itself, inside Basic auth for `bot`, or as the
+ * `<token>` Basic pair — in `error` (every rendering, down its cause chain) or
+ * in the log `lines`.
+ */
+export function expectNoCredential(error: unknown, lines: readonly string[]): void {
+  const forms = [
+    SECRET_CANARY,
+    Buffer.from(`bot:${SECRET_CANARY}`).toString('base64'),
+    Buffer.from(`<token>:${SECRET_CANARY}`).toString('base64'),
+  ];
+  for (const form of forms) {
+    expectNoSecret(error, form);
+    expectNoSecret(lines, form);
+  }
 }

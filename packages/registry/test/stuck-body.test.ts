@@ -7,9 +7,10 @@
 // endpoint all read bodies the same way.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
-import { RegistryClient, staticCredentials } from '../src/index.js';
-import { failure, useServers } from './setup.js';
+import { RegistryClient, RegistryError, staticCredentials } from '../src/index.js';
+import { useServers } from './setup.js';
 
 const server = useServers();
 
@@ -59,8 +60,11 @@ describe('a broken gzip body on a kept-alive socket (undici leaves the read pend
   it('fails with TIMEOUT after timeoutMs, and frees the connection for the next call', async () => {
     const registry = await tagListServer();
     const client = new RegistryClient({ timeoutMs: 300 });
-    const error = await failure(client.listTags(`${registry.host}/app`));
-    expect(error.code).toBe('TIMEOUT');
+    const error = await expectCode(
+      client.listTags(`${registry.host}/app`),
+      RegistryError,
+      'TIMEOUT',
+    );
     expect(error.status).toBe(200);
     // The same client's next call goes over the same, released connection.
     expect(await client.listTags(`${registry.host}/app`)).toEqual(['1.0']);
@@ -76,8 +80,7 @@ describe('a broken gzip body on a kept-alive socket (undici leaves the read pend
     });
     await registry.bodySent();
     controller.abort(reason);
-    const error = await failure(pending);
-    expect(error.code).toBe('ABORTED');
+    const error = await expectCode(pending, RegistryError, 'ABORTED');
     expect(error.cause).toBe(reason);
   });
 
@@ -87,10 +90,11 @@ describe('a broken gzip body on a kept-alive socket (undici leaves the read pend
       if (request.method === 'HEAD') return void response.writeHead(200).end();
       void brokenGzip(response);
     });
-    const error = await failure(
+    const error = await expectCode(
       new RegistryClient({ timeoutMs: 300 }).resolveDigest(`${host}/app:1`),
+      RegistryError,
+      'TIMEOUT',
     );
-    expect(error.code).toBe('TIMEOUT');
     expect(error.method).toBe('GET');
   });
 
@@ -105,8 +109,7 @@ describe('a broken gzip body on a kept-alive socket (undici leaves the read pend
       timeoutMs: 300,
       credentials: staticCredentials({ [host]: { username: 'bot', password: 'pw' } }),
     });
-    const error = await failure(client.listTags(`${host}/app`));
-    expect(error.code).toBe('TIMEOUT');
+    const error = await expectCode(client.listTags(`${host}/app`), RegistryError, 'TIMEOUT');
     expect(error.url).toContain('/token?');
   });
 });

@@ -1,7 +1,8 @@
+import { expectCode } from '@tagsmith/test-utils';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
-import { RegistryClient } from '../src/index.js';
-import { failure, useRegistries } from './setup.js';
+import { RegistryClient, RegistryError } from '../src/index.js';
+import { useRegistries } from './setup.js';
 
 const registry = useRegistries();
 const tagNames = (count: number) =>
@@ -46,13 +47,16 @@ describe('listTags', () => {
 
   it('maps an unknown repository to NAME_UNKNOWN with method, URL and status', async () => {
     const r = await registry();
-    const error = await failure(new RegistryClient().listTags(`${r.host}/missing/repo`));
-    expect(error.code).toBe('NAME_UNKNOWN');
+    const error = await expectCode(
+      new RegistryClient().listTags(`${r.host}/missing/repo`),
+      RegistryError,
+      'NAME_UNKNOWN',
+    );
     expect(error.status).toBe(404);
     expect(error.registry).toBe(r.host);
     expect(error.repository).toBe('missing/repo');
-    expect(error.message).toMatch(
-      new RegExp(`^\\[GET\\] ${r.url}/v2/missing/repo/tags/list\\?n=1000: 404 Not Found — .+`),
+    expect(error.message).toContain(
+      `[GET] ${r.url}/v2/missing/repo/tags/list?n=1000: 404 Not Found — `,
     );
   });
 
@@ -60,8 +64,11 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', tagNames(4));
     r.faults.add({ path: '/v2/app/tags/list', link: 'loop', times: Infinity });
-    const error = await failure(new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`));
-    expect(error.code).toBe('PAGINATION_LOOP');
+    await expectCode(
+      new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`),
+      RegistryError,
+      'PAGINATION_LOOP',
+    );
     expect(tagPaths(r)).toHaveLength(1);
   });
 
@@ -73,8 +80,11 @@ describe('listTags', () => {
       link: { next: '/v2/app/tags/list?n=2&last=v00001' },
     });
     r.faults.add({ path: '/v2/app/tags/list', link: { next: '/v2/app/tags/list?n=2' } });
-    const error = await failure(new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`));
-    expect(error.code).toBe('PAGINATION_LOOP');
+    await expectCode(
+      new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`),
+      RegistryError,
+      'PAGINATION_LOOP',
+    );
     expect(tagPaths(r)).toEqual(['/v2/app/tags/list?n=2', '/v2/app/tags/list?n=2&last=v00001']);
   });
 
@@ -94,8 +104,11 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', tagNames(4));
     r.faults.add({ path: '/v2/app/tags/list', link: 'cross-origin' });
-    const error = await failure(new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`));
-    expect(error.code).toBe('PAGINATION_LOOP');
+    await expectCode(
+      new RegistryClient({ pageSize: 2 }).listTags(`${r.host}/app`),
+      RegistryError,
+      'PAGINATION_LOOP',
+    );
     expect(tagPaths(r)).toHaveLength(1);
   });
 
@@ -103,8 +116,7 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', tagNames(7));
     const client = new RegistryClient({ pageSize: 2, maxPages: 3 });
-    const error = await failure(client.listTags(`${r.host}/app`));
-    expect(error.code).toBe('TOO_MANY_PAGES');
+    await expectCode(client.listTags(`${r.host}/app`), RegistryError, 'TOO_MANY_PAGES');
     expect(tagPaths(r)).toHaveLength(3);
     // Exactly maxPages pages is fine.
     await r.pushTags('six', tagNames(6));
@@ -115,8 +127,11 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', ['a']);
     r.faults.add({ path: '/v2/app/tags/list', body: 'garbage' });
-    const error = await failure(new RegistryClient().listTags(`${r.host}/app`));
-    expect(error.code).toBe('INVALID_RESPONSE');
+    const error = await expectCode(
+      new RegistryClient().listTags(`${r.host}/app`),
+      RegistryError,
+      'INVALID_RESPONSE',
+    );
     expect(error.message).toContain('not valid JSON');
   });
 
@@ -124,7 +139,9 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', ['a']);
     r.faults.add({ path: '/v2/app/tags/list', rawBody: '{"tags":["a",{"b":1}]}' });
-    expect((await failure(new RegistryClient().listTags(`${r.host}/app`))).code).toBe(
+    await expectCode(
+      new RegistryClient().listTags(`${r.host}/app`),
+      RegistryError,
       'INVALID_RESPONSE',
     );
   });
@@ -135,8 +152,11 @@ describe('listTags', () => {
     r.faults.add({ path: '/v2/app/tags/list', body: 'oversized', oversizedMiB: 64 });
     const client = new RegistryClient({ maxBodyBytes: 1024 * 1024 });
     const before = process.memoryUsage().arrayBuffers;
-    const error = await failure(client.listTags(`${r.host}/app`));
-    expect(error.code).toBe('RESPONSE_TOO_LARGE');
+    const error = await expectCode(
+      client.listTags(`${r.host}/app`),
+      RegistryError,
+      'RESPONSE_TOO_LARGE',
+    );
     expect(error.message).toContain('1048576 bytes');
     // Had the body been buffered first, 64 MiB would have passed through memory.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 1024 * 1024);
@@ -146,9 +166,13 @@ describe('listTags', () => {
     const r = await registry();
     await r.pushTags('app', ['a']);
     r.faults.add({ path: '/v2/app/tags/list', body: 'oversized', oversizedMiB: 20 });
-    expect((await failure(new RegistryClient().listTags(`${r.host}/app`))).message).toContain(
-      '16777216 bytes',
+    const error = await expectCode(
+      new RegistryClient().listTags(`${r.host}/app`),
+      RegistryError,
+      'RESPONSE_TOO_LARGE',
     );
+    // The message names the limit, so the user knows which option to raise.
+    expect(error.message).toContain('16777216 bytes');
   });
 
   it('retries a truncated body and reports NETWORK when every try is cut short', async () => {
@@ -159,15 +183,17 @@ describe('listTags', () => {
     expect(await client.listTags(`${r.host}/app`)).toEqual(['a', 'b']);
 
     r.faults.add({ path: '/v2/app/tags/list', body: 'truncated', times: Infinity });
-    const error = await failure(client.listTags(`${r.host}/app`));
-    expect(error.code).toBe('NETWORK');
+    const error = await expectCode(client.listTags(`${r.host}/app`), RegistryError, 'NETWORK');
     expect(error.message).toContain('gave up after 4 attempts');
   });
 
   it('rejects an invalid reference before any request', async () => {
     const r = await registry();
-    const error = await failure(new RegistryClient().listTags(`${r.host}/Bad_Name`));
-    expect(error.code).toBe('INVALID_REFERENCE');
+    await expectCode(
+      new RegistryClient().listTags(`${r.host}/Bad_Name`),
+      RegistryError,
+      'INVALID_REFERENCE',
+    );
     expect(r.requests).toHaveLength(0);
   });
 });

@@ -1,12 +1,12 @@
 import { chmod, chown, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { tempPath } from '../test/helpers.js';
 import { replaceFile } from './write.js';
 
 describe('replaceFile', () => {
   it('replaces the file through a new inode, keeping its exact mode and leaving no temp file', async () => {
-    const dir = await tempDir();
+    const dir = await tempPath();
     const target = join(dir, 'a.yaml');
     await writeFile(target, 'old\n');
     // Bits the umask would strip from a new file, and the setgid bit.
@@ -21,7 +21,7 @@ describe('replaceFile', () => {
   });
 
   it('keeps a file name near the 255-byte limit writable (the temp name does not grow with it)', async () => {
-    const dir = await tempDir();
+    const dir = await tempPath();
     const target = join(dir, `${'n'.repeat(250)}.yaml`);
     await writeFile(target, 'old\n');
     await replaceFile(target, 'new\n');
@@ -29,7 +29,7 @@ describe('replaceFile', () => {
   });
 
   it.runIf(process.getuid?.() === 0)('keeps the owner when running as root', async () => {
-    const dir = await tempDir();
+    const dir = await tempPath();
     const target = join(dir, 'a.yaml');
     await writeFile(target, 'old\n');
     await chown(target, 1234, 5678);
@@ -39,8 +39,8 @@ describe('replaceFile', () => {
   });
 
   it('refuses a target that has become a symlink, writing nothing', async () => {
-    const dir = await tempDir();
-    const outside = await tempDir();
+    const dir = await tempPath();
+    const outside = await tempPath();
     await writeFile(join(outside, 'secret.yaml'), 'outside\n');
     await symlink(join(outside, 'secret.yaml'), join(dir, 'a.yaml'));
     await expect(replaceFile(join(dir, 'a.yaml'), 'new\n')).rejects.toThrow(
@@ -51,8 +51,8 @@ describe('replaceFile', () => {
   });
 
   it('refuses when the directory has been swapped for a symlink out of the tree', async () => {
-    const root = await tempDir();
-    const outside = await tempDir();
+    const root = await tempPath();
+    const outside = await tempPath();
     await writeFile(join(outside, 'a.yaml'), 'outside\n');
     // The walk saw root/sub as a real directory; it is now a symlink elsewhere.
     await symlink(outside, join(root, 'sub'));

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ImageRef, updateTree } from '../src/index.js';
-import { readTree, tempDir } from './helpers.js';
+import { readTree, tempPath } from './helpers.js';
 
 interface Values {
   image: string;
@@ -146,8 +146,8 @@ describe('a generated GitOps repository', () => {
     const policies = new Map(
       Array.from({ length: 20 }, (_, i) => [`flux-system:app${i}`, refFor(i)]),
     );
-    const root = await tempDir();
-    const expectedRoot = await tempDir();
+    const root = await tempPath();
+    const expectedRoot = await tempPath();
     await generate(root, 'old');
     await generate(expectedRoot, 'new');
     const before = await readTree(root);

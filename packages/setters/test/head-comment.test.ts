@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findMarkers, updateText, updateTree } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { tempPath } from './helpers.js';
 
 const M = '# {"$imagepolicy": "ns:p"}';
 const policies = { 'ns:p': { name: 'new', tag: 'v9' } };
@@ -118,7 +118,7 @@ describe('head-comment markers (go-yaml v3 + kyaml, as Flux reads them)', () => 
   });
 
   it('writes the issue’s example through updateTree too', async () => {
-    const root = await tempDir();
+    const root = await tempPath();
     const { writeFile, readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     await writeFile(join(root, 'k.yaml'), `images:\n- x:v0\n${M}\n- a:v1\n`);

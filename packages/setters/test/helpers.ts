@@ -1,24 +1,15 @@
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { tempDir } from '@tagsmith/test-utils';
 
-const made: string[] = [];
-
-/** A fresh temp directory, removed after the current test. */
-export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tagsmith-setters-'));
-  made.push(dir);
-  return dir;
+/** A fresh temp directory's path, removed after the current test. */
+export async function tempPath(): Promise<string> {
+  return (await tempDir('setters')).path;
 }
-
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 /** Copies a fixture directory to a fresh temp directory. */
 export async function copyTree(from: string): Promise<string> {
-  const dir = await tempDir();
+  const dir = await tempPath();
   await cp(from, dir, { recursive: true });
   return dir;
 }

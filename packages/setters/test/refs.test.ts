@@ -2,9 +2,10 @@
 // policy and the field, thrown before anything is read or written.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import { type Policies, SettersError, updateText, updateTree } from '../src/index.js';
-import { marker, readTree, tempDir } from './helpers.js';
+import { marker, readTree, tempPath } from './helpers.js';
 
 const GOOD = { name: 'ghcr.io/acme/app', tag: 'v2' };
 
@@ -22,21 +23,14 @@ const BAD: [string, unknown, string | undefined][] = [
   ['a string ref', 'ghcr.io/acme/app:v1', undefined],
 ];
 
-function thrown(run: () => unknown): SettersError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettersError);
-    return error as SettersError;
-  }
-  throw new Error('did not throw');
-}
-
 describe('updateText refuses a bad ref', () => {
   it.each(BAD)('%s', (_, ref, field) => {
     const text = `image: a ${marker('ns:bad')}\n`;
-    const error = thrown(() => updateText(text, { 'ns:bad': ref } as unknown as Policies));
-    expect(error.code).toBe('INVALID_REF');
+    const error = expectCode(
+      () => updateText(text, { 'ns:bad': ref } as unknown as Policies),
+      SettersError,
+      'INVALID_REF',
+    );
     expect(error.policy).toBe('ns:bad');
     expect(error.field).toBe(field);
     expect(error.message).toContain('ns:bad');
@@ -47,21 +41,28 @@ describe('updateText refuses a bad ref', () => {
       ['ns:good', GOOD],
       ['ns:bad', { name: 'app', tag: 'v 2' }],
     ]);
-    const error = thrown(() => updateText(`image: a ${marker('ns:good')}\n`, policies as Policies));
-    expect(error).toMatchObject({ code: 'INVALID_REF', policy: 'ns:bad', field: 'tag' });
+    const error = expectCode(
+      () => updateText(`image: a ${marker('ns:good')}\n`, policies as Policies),
+      SettersError,
+      'INVALID_REF',
+    );
+    expect(error).toMatchObject({ policy: 'ns:bad', field: 'tag' });
     // And in a text without any marker: the answer does not depend on the text.
     expect(() => updateText('a: 1\n', policies as Policies)).toThrow(SettersError);
   });
 
   it.each([null, undefined, 'ns:p', 5, [GOOD]])('policies of %j', (policies) => {
-    const error = thrown(() => updateText('a: 1\n', policies as unknown as Policies));
-    expect(error.code).toBe('INVALID_ARGUMENT');
+    expectCode(
+      () => updateText('a: 1\n', policies as unknown as Policies),
+      SettersError,
+      'INVALID_ARGUMENT',
+    );
   });
 });
 
 describe('updateTree refuses a bad ref before touching any file', () => {
   it.each(BAD)('%s', async (_, ref, field) => {
-    const root = await tempDir();
+    const root = await tempPath();
     await writeFile(join(root, 'a.yaml'), `image: a ${marker('ns:good')}\n`);
     await writeFile(join(root, 'b.yaml'), `image: b ${marker('ns:bad')}\n`);
     const before = await readTree(root);
@@ -78,7 +79,7 @@ describe('updateTree refuses a bad ref before touching any file', () => {
   });
 
   it('checks refs before the root: a bad ref is reported even for a missing directory', async () => {
-    const root = join(await tempDir(), 'missing');
+    const root = join(await tempPath(), 'missing');
     await expect(
       updateTree(root, { 'ns:p': { name: 'app' } } as unknown as Policies),
     ).rejects.toMatchObject({ code: 'INVALID_REF', policy: 'ns:p', field: 'tag' });

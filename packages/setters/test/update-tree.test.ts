@@ -11,12 +11,13 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { Policies, UpdateTreeOptions } from '../src/index.js';
 import { SettersError, updateText, updateTree } from '../src/index.js';
 import { RUNTIME, type TreeRuntime, updateTreeWith } from '../src/tree-update.js';
 import { replaceFile } from '../src/write.js';
-import { marker, policies, readTree, tempDir } from './helpers.js';
+import { marker, policies, readTree, tempPath } from './helpers.js';
 
 const APP = marker('flux-system:app');
 const MARKED = `image: app:v1 ${APP}\n`;
@@ -24,22 +25,12 @@ const PATCHED = `image: ghcr.io/acme/app:v2.0.0 ${APP}\n`;
 
 /** Writes `files` (relative path → text or bytes) under a new temp root. */
 async function tree(files: Record<string, string | Buffer>): Promise<string> {
-  const root = await tempDir();
+  const root = await tempPath();
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });
     await writeFile(join(root, path), content);
   }
   return root;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<SettersError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SettersError);
-  expect((error as SettersError).code).toBe(code);
-  return error as SettersError;
 }
 
 /** A runtime whose clock ends the slice after every file; `onYield` runs in each break. */
@@ -147,6 +138,7 @@ describe('path and symlink safety', () => {
       const root = await tree({ 'a/x.yaml': MARKED });
       const error = await expectCode(
         updateTree(join(root, 'a'), policies, { path }),
+        SettersError,
         'PATH_OUTSIDE_ROOT',
       );
       expect(error.message).toContain(path);
@@ -157,7 +149,11 @@ describe('path and symlink safety', () => {
     const outside = await tree({ 'o.yaml': MARKED });
     const root = await tree({ 'a.yaml': MARKED });
     await symlink(outside, join(root, 'escape'));
-    await expectCode(updateTree(root, policies, { path: 'escape' }), 'PATH_OUTSIDE_ROOT');
+    await expectCode(
+      updateTree(root, policies, { path: 'escape' }),
+      SettersError,
+      'PATH_OUTSIDE_ROOT',
+    );
     expect(await readFile(join(outside, 'o.yaml'), 'utf8')).toBe(MARKED);
   });
 
@@ -241,7 +237,7 @@ describe('path and symlink safety', () => {
         await symlink(join(outside, 'secret.yaml'), join(root, 'b.yaml'));
       },
     });
-    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), SettersError, 'IO');
     expect(error.message).toContain('"b.yaml"');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ELOOP');
     expect(await readFile(join(outside, 'secret.yaml'), 'utf8')).toBe(MARKED);
@@ -303,7 +299,7 @@ describe('writing', () => {
     expect(result.problems).toEqual([
       expect.objectContaining({ path: 'bad.yaml', kind: 'parse-error', line: 3, column: 4 }),
     ]);
-    expect(result.problems[0]!.message).toMatch(/^bad\.yaml:3:4: not valid YAML/);
+    expect(result.problems[0]!.message).toContain('bad.yaml:3:4');
     expect(await readFile(join(root, 'bad.yaml'), 'utf8')).toBe(text);
     expect(result.files.map((f) => f.path)).toEqual(['good.yaml']);
   });
@@ -344,7 +340,7 @@ describe('writing', () => {
       replaceFile: (target, text) =>
         String(target).endsWith('b.yaml') ? Promise.reject(cause) : replaceFile(target, text),
     });
-    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), 'IO');
+    const error = await expectCode(updateTreeWith(runtime, root, policies, {}), SettersError, 'IO');
     expect(error.cause).toBe(cause);
     expect(error.message).toBe(
       'writing "b.yaml" failed (1 file written before it stay written; this one is unchanged): ENOSPC',
@@ -375,6 +371,7 @@ describe('misuse and I/O', () => {
     const reason = new Error('stop');
     const error = await expectCode(
       updateTree(root, policies, { signal: AbortSignal.abort(reason) }),
+      SettersError,
       'ABORTED',
     );
     expect(error.cause).toBe(reason);
@@ -392,6 +389,7 @@ describe('misuse and I/O', () => {
     });
     const error = await expectCode(
       updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      SettersError,
       'ABORTED',
     );
     expect((error.cause as Error).message).toBe('deploy window closed');
@@ -411,6 +409,7 @@ describe('misuse and I/O', () => {
     });
     await expectCode(
       updateTreeWith(runtime, root, policies, { signal: controller.signal }),
+      SettersError,
       'ABORTED',
     );
     expect(await readFile(join(root, 'a.yaml'), 'utf8')).toBe(PATCHED);
@@ -503,10 +502,14 @@ describe('misuse and I/O', () => {
 
   it('rejects with IO for a missing root and INVALID_ARGUMENT for arguments of the wrong type', async () => {
     const root = await tree({});
-    const error = await expectCode(updateTree(join(root, 'missing'), policies), 'IO');
+    const error = await expectCode(updateTree(join(root, 'missing'), policies), SettersError, 'IO');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
-    await expectCode(updateTree('', policies), 'INVALID_ARGUMENT');
-    await expectCode(updateTree(root, null as unknown as Policies), 'INVALID_ARGUMENT');
+    await expectCode(updateTree('', policies), SettersError, 'INVALID_ARGUMENT');
+    await expectCode(
+      updateTree(root, null as unknown as Policies),
+      SettersError,
+      'INVALID_ARGUMENT',
+    );
   });
 });
 
@@ -533,6 +536,7 @@ describe('options', () => {
       const root = await tree({ 'a.yaml': MARKED });
       const error = await expectCode(
         updateTree(root, policies, options as unknown as UpdateTreeOptions),
+        SettersError,
         'INVALID_ARGUMENT',
       );
       expect(error.message).toContain(name);
@@ -626,7 +630,7 @@ describe('names that are not UTF-8', () => {
   });
 
   it('walks a root whose real path is not UTF-8 (reached through a symlink)', async () => {
-    const parent = await tempDir();
+    const parent = await tempPath();
     const realRoot = at(parent, 'r', [0xff]);
     await mkdir(at(parent, 'r', [0xff], '/sub'), { recursive: true });
     await writeFile(at(parent, 'r', [0xff], '/sub/a.yaml'), MARKED);
@@ -636,6 +640,7 @@ describe('names that are not UTF-8', () => {
     expect(await readFile(at(parent, 'r', [0xff], '/sub/a.yaml'), 'utf8')).toBe(PATCHED);
     await expectCode(
       updateTree(join(parent, 'root'), policies, { path: 'sub/../..' }),
+      SettersError,
       'PATH_OUTSIDE_ROOT',
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startRegistry, type TestRegistry } from './registry.js';
+import { startRegistry, type TestRegistry } from '../src/index.js';
 
 /** The token endpoint's JSON answer, as the distribution token spec defines it. */
 interface TokenAnswer {

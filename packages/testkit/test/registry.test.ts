@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ociImage } from '../../../test/support/seed.mjs';
-import { TestkitError } from './errors.js';
-import { startRegistry, type TestRegistry } from './registry.js';
+import { startRegistry, TestkitError, type TestRegistry } from '../src/index.js';
 
 /** The `tags` array of a tags/list response. */
 async function tagsOf(response: Response): Promise<string[]> {
