@@ -1,3 +1,4 @@
+import { expectCode } from '@tagsmith/test-utils';
 import { describe, expect, it } from 'vitest';
 import { allowsPlainHttp, endpointFor, hostOrigins } from './endpoint.js';
 import { RegistryError } from './errors.js';
@@ -87,17 +88,10 @@ describe('hostOrigins', () => {
     ['a key with a scheme', { 'https://r.io': { endpoint: 'https://mirror' } }, 'https://r.io'],
     ['an empty key', { '': { endpoint: 'https://mirror' } }, ''],
   ])('refuses %s with INVALID_ARGUMENT naming the key', (_, hosts, key) => {
-    let error: unknown;
-    try {
-      hostOrigins(hosts);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RegistryError);
-    expect((error as RegistryError).code).toBe('INVALID_ARGUMENT');
+    const error = expectCode(() => hostOrigins(hosts), RegistryError, 'INVALID_ARGUMENT');
     // An empty key is no registry: the field is absent, never `''`.
-    expect((error as RegistryError).registry).toBe(key === '' ? undefined : key);
-    if (key !== '') expect((error as RegistryError).message).toContain(`hosts["${key}"]`);
-    expect((error as RegistryError).message).not.toContain('SECRET');
+    expect(error.registry).toBe(key === '' ? undefined : key);
+    if (key !== '') expect(error.message).toContain(`hosts["${key}"]`);
+    expect(error.message).not.toContain('SECRET');
   });
 });

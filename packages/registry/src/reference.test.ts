@@ -71,15 +71,8 @@ describe('parseReference', () => {
     ['ghcr.io/', 'repository name is empty'],
     [`ghcr.io/${'a'.repeat(250)}`, 'more than 255'],
   ])('rejects %j naming the bad part', (ref, fragment) => {
-    let error: unknown;
-    try {
-      parseReference(ref);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RegistryError);
-    expect((error as RegistryError).code).toBe('INVALID_REFERENCE');
-    expect((error as RegistryError).message).toContain(fragment);
+    const error = expectCode(() => parseReference(ref), RegistryError, 'INVALID_REFERENCE');
+    expect(error.message).toContain(fragment);
   });
 });
 
@@ -102,16 +95,9 @@ describe('parseReference: the registry host', () => {
     ['host.io:65536/x', 'registry port "65536"'],
     ['host.io:/x', 'registry port ""'],
   ])('refuses %j, naming the registry', (ref, named) => {
-    let error: unknown;
-    try {
-      parseReference(ref);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RegistryError);
-    expect((error as RegistryError).code).toBe('INVALID_REFERENCE');
-    expect((error as RegistryError).message).toContain(named);
-    expect((error as RegistryError).registry).toBe(ref.slice(0, ref.indexOf('/')));
+    const error = expectCode(() => parseReference(ref), RegistryError, 'INVALID_REFERENCE');
+    expect(error.message).toContain(named);
+    expect(error.registry).toBe(ref.slice(0, ref.indexOf('/')));
   });
 
   it.each([
