@@ -171,13 +171,11 @@ describe('hosts: a registry served by another endpoint', () => {
   });
 
   it('refuses a bad hosts option with INVALID_ARGUMENT naming the key', () => {
-    let error: unknown;
-    try {
-      new RegistryClient({ hosts: { [NAME]: { endpoint: 'https://u:p@mirror.internal' } } });
-    } catch (e) {
-      error = e;
-    }
-    expect((error as { code?: string }).code).toBe('INVALID_ARGUMENT');
-    expect((error as Error).message).toContain(NAME);
+    const error = expectCode(
+      () => new RegistryClient({ hosts: { [NAME]: { endpoint: 'https://u:p@mirror.internal' } } }),
+      RegistryError,
+      'INVALID_ARGUMENT',
+    );
+    expect(error.message).toContain(NAME);
   });
 });

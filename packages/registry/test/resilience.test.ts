@@ -244,14 +244,9 @@ describe('redirects and options', () => {
     [{ retry: { attempts: 0 } }, 'retry.attempts'],
     [{ retry: { maxDelayMs: Number.NaN } }, 'retry.maxDelayMs'],
   ])('rejects %j with INVALID_ARGUMENT naming %s, and no registry', (options, name) => {
-    let error: unknown;
-    try {
-      new RegistryClient(options);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ name: 'RegistryError', code: 'INVALID_ARGUMENT' });
-    expect((error as Error).message).toContain(name);
+    const error = expectCode(() => new RegistryClient(options), RegistryError, 'INVALID_ARGUMENT');
+    expect(error.name).toBe('RegistryError');
+    expect(error.message).toContain(name);
     // A client option concerns no registry: the field is absent, not `''`.
     expect(error).not.toHaveProperty('registry');
   });
