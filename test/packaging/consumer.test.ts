@@ -291,24 +291,21 @@ describe('packed packages installed in fresh projects', { timeout: 60_000 }, () 
     });
   });
 
-  test('an ES module project runs a real call of every package', async () => {
-    const project = join(withTypes, 'esm');
+  test.each([
+    ['an ES module project runs a real call of every package', 'esm', 'module', 'esm.mjs', 'ESM'],
+    [
+      'a CommonJS project require()s every package and runs the same calls',
+      'cjs',
+      'commonjs',
+      'cjs.cjs',
+      'CommonJS',
+    ],
+  ])('%s', async (_, folder, type, fixture, label) => {
+    const project = join(withTypes, folder);
     await mkdir(project);
-    await writeFile(join(project, 'package.json'), '{ "type": "module" }\n');
-    await cp(join(fixtures, 'esm.mjs'), join(project, 'main.js'));
-    const stdout = await mustRun('node main.js (ESM)', process.execPath, ['main.js'], {
-      cwd: project,
-      env: userEnv(),
-    });
-    expect(JSON.parse(stdout)).toEqual(EXPECTED_CALLS);
-  });
-
-  test('a CommonJS project require()s every package and runs the same calls', async () => {
-    const project = join(withTypes, 'cjs');
-    await mkdir(project);
-    await writeFile(join(project, 'package.json'), '{ "type": "commonjs" }\n');
-    await cp(join(fixtures, 'cjs.cjs'), join(project, 'main.js'));
-    const stdout = await mustRun('node main.js (CommonJS)', process.execPath, ['main.js'], {
+    await writeFile(join(project, 'package.json'), `{ "type": "${type}" }\n`);
+    await cp(join(fixtures, fixture), join(project, 'main.js'));
+    const stdout = await mustRun(`node main.js (${label})`, process.execPath, ['main.js'], {
       cwd: project,
       env: userEnv(),
     });

@@ -5,6 +5,7 @@ import {
   isPortDigits,
   isTag,
   MAX_NAME_LENGTH,
+  TAG_GRAMMAR,
 } from '@tagsmith/oci';
 import { RegistryError } from './errors.js';
 
@@ -96,7 +97,7 @@ export function parseReference(ref: string): ImageReference {
 
   checkRepository(ref, registry, remainder);
   if (tag !== undefined && !isTag(tag)) {
-    throw invalid(ref, registry, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
+    throw invalid(ref, registry, `tag "${tag}" must match ${TAG_GRAMMAR}`);
   }
   if (digest !== undefined) checkDigest(ref, registry, digest);
   return new ParsedReference(registry, remainder, tag, digest);

@@ -9,6 +9,7 @@ import {
   isPortDigits,
   isTag,
   MAX_NAME_LENGTH,
+  TAG_GRAMMAR,
 } from '@tagsmith/oci';
 import { SettersError } from './errors.js';
 import type { ImageRef } from './types.js';
@@ -76,7 +77,7 @@ function checkRef(policy: string, ref: unknown): ImageRef {
     throw invalidRef(
       policy,
       'tag',
-      `must be a string matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}, got ${describe(tag)}`,
+      `must be a string matching ${TAG_GRAMMAR}, got ${describe(tag)}`,
     );
   }
   // Flux's latestRef.digest is a Go string where "" means none; accept both spellings of "none".
