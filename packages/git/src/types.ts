@@ -123,6 +123,11 @@ export interface PrepareOptions {
   base?: string;
   /** Fetch the remote first and reset to its head (a retry after losing a race). Default: `false`. */
   refresh?: boolean;
+  /**
+   * Repository-relative directories the caller needs; a repository that downloads files
+   * (GitHub) lays out only these, a clone may ignore it. Default: the whole tree.
+   */
+  paths?: readonly string[];
   /** Aborts the git commands or requests. */
   signal?: AbortSignal;
 }
@@ -180,6 +185,12 @@ export interface BranchRepository {
   prepare(options: PrepareOptions): Promise<Workspace>;
   /** Commits the named files from the workspace onto its head and publishes them to its branch. */
   publish(workspace: Workspace, options: PublishOptions): Promise<PublishResult>;
+  /**
+   * Frees what `prepare` made for the workspace (GitHub's downloaded files); called once per
+   * workspace, after `publish` or after `apply` failed. A clone, whose workspace is its own
+   * working tree, has nothing to free and may leave this out.
+   */
+  release?(workspace: Workspace): Promise<void>;
 }
 
 /**

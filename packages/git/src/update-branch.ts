@@ -5,6 +5,7 @@ import type {
   BranchRepository,
   CommitResult,
   Logger,
+  PublishResult,
   PushResult,
   SigningKey,
   Workspace,
@@ -41,6 +42,8 @@ export interface UpdateBranchOptions {
    * owned by the automation, rebuilt from `base` plus the change on every run.
    */
   base?: string;
+  /** Repository-relative directories `apply` needs; see {@link PrepareOptions.paths}. Default: the whole tree. */
+  paths?: readonly string[];
   /** The step that makes the change; see {@link ApplyStep}. */
   apply: ApplyStep;
   /** The commit message, or a function of the changed paths that returns it. */
@@ -115,23 +118,29 @@ export async function updateBranch(options: UpdateBranchOptions): Promise<Update
       branch,
       base,
       refresh: attempt > 1,
+      ...(options.paths === undefined ? {} : { paths: options.paths }),
       ...(signal === undefined ? {} : { signal }),
     });
-    const files = await runApply(options.apply, workspace, attempt, signal);
-    if (files.length === 0) {
-      return attempt === 1
-        ? { status: 'no-change', attempts: attempt }
-        : alreadyApplied(attempt, logger, branch);
+    let outcome: PublishResult;
+    try {
+      const files = await runApply(options.apply, workspace, attempt, signal);
+      if (files.length === 0) {
+        return attempt === 1
+          ? { status: 'no-change', attempts: attempt }
+          : alreadyApplied(attempt, logger, branch);
+      }
+      outcome = await repository.publish(workspace, {
+        files,
+        message: typeof options.message === 'string' ? options.message : options.message(files),
+        author: options.author,
+        ...(options.committer === undefined ? {} : { committer: options.committer }),
+        ...(options.signing === undefined ? {} : { signing: options.signing }),
+        ...(options.force === undefined ? {} : { force: options.force }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } finally {
+      await repository.release?.(workspace);
     }
-    const outcome = await repository.publish(workspace, {
-      files,
-      message: typeof options.message === 'string' ? options.message : options.message(files),
-      author: options.author,
-      ...(options.committer === undefined ? {} : { committer: options.committer }),
-      ...(options.signing === undefined ? {} : { signing: options.signing }),
-      ...(options.force === undefined ? {} : { force: options.force }),
-      ...(signal === undefined ? {} : { signal }),
-    });
     switch (outcome.status) {
       case 'pushed':
         return { status: 'pushed', attempts: attempt, commit: outcome.commit, push: outcome.push };
