@@ -14,6 +14,20 @@ export type {
 export type { TestkitErrorCode, TestkitErrorDetails } from './errors.js';
 export { TestkitError } from './errors.js';
 export type { FaultRule } from './faults.js';
+// The GitHub REST API test server.
+export type {
+  GitHubFault,
+  GitHubFaultControl,
+  GitHubFaultRule,
+  RateLimitOptions,
+} from './github-faults.js';
+export type { PullRequestRecord } from './github-pulls.js';
+export type {
+  GitHubRequestRecord,
+  GitHubServer,
+  StartGitHubServerOptions,
+} from './github-server.js';
+export { startGitHubServer } from './github-server.js';
 export type { ImageFormat } from './images.js';
 export type {
   FaultControl,
