@@ -5,6 +5,16 @@
 
 export type { GitErrorCode, GitErrorDetails } from './errors.js';
 export { GitError } from './errors.js';
+// GitHub: commits and pull requests through the REST API, no clone.
+export type {
+  CommitFilesOptions,
+  FileChange,
+  GitHubReadOptions,
+  GitHubRepositoryOptions,
+  PullRequest,
+  PullRequestOptions,
+} from './github-repository.js';
+export { GitHubRepository } from './github-repository.js';
 export type {
   Author,
   BranchRepository,
