@@ -144,6 +144,12 @@ interface WorkspaceState {
   entries: Map<string, RemoteEntry>;
   /** The paths `prepare` read; undefined for the whole tree. */
   scopes: readonly string[] | undefined;
+  /**
+   * For a push branch, its remote head when `prepare` ran (undefined: it did not exist):
+   * the lease `publish` holds the branch to, as `--force-with-lease` holds a push to what
+   * was fetched.
+   */
+  pushHead: string | undefined;
 }
 
 /** A tree that differs from its base, and the paths that differ. */
@@ -393,6 +399,7 @@ export class GitHubRepository implements BranchRepository {
       );
     }
     const { tree } = await this.#getCommit(head, signal);
+    const pushHead = branch === base ? undefined : await this.#branchHead(branch, signal);
     const scopes = options.paths === undefined ? undefined : [...options.paths];
     for (const scope of scopes ?? []) {
       if (scope !== '' && scope !== '.') assertSafeCallerPath(scope, 'prepare');
@@ -410,7 +417,7 @@ export class GitHubRepository implements BranchRepository {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
-    this.#workspaces.set(dir, { tree, entries, scopes });
+    this.#workspaces.set(dir, { tree, entries, scopes, pushHead });
     return { dir, head, branch, base };
   }
 
@@ -419,12 +426,13 @@ export class GitHubRepository implements BranchRepository {
    *
    * - `branch` equal to `base`: the ref moves without force; GitHub's 422 "not a fast
    *   forward" (another writer won) is `{ status: 'conflict' }`.
-   * - A push branch: the commit's parent is `base`'s head. When the remote push branch
-   *   already has the same tree, nothing is pushed (`unchanged`); when it carries commits
-   *   whose author email is not `author.email` it is `left-alone` unless `force`; otherwise
-   *   it is replaced. The REST API has no lease, so the branch is read again just before the
-   *   forced update and a change since the first read is a `conflict`; the window between
-   *   that read and the update remains.
+   * - A push branch: the commit's parent is `base`'s head. The remote push branch must
+   *   still be where `prepare` saw it (created or moved since: `conflict`, as a failed
+   *   `--force-with-lease`). When it already has the same tree, nothing is pushed
+   *   (`unchanged`); when it carries commits whose author email is not `author.email` it is
+   *   `left-alone` unless `force`; otherwise it is replaced by a forced ref update. The REST
+   *   API has no lease, so the branch is read again just before that update and a change
+   *   is a `conflict`; only the moment between that read and the update is unguarded.
    *
    * @throws {GitError} `INVALID_ARGUMENT` for a workspace this object did not prepare (or
    *   one already released), `UNSAFE_PATH`, or a request failure.
@@ -459,7 +467,10 @@ export class GitHubRepository implements BranchRepository {
       }
       return { status: 'pushed', commit, push: this.#push(branch, commit.sha, head, false) };
     }
+    // The push branch is held to what prepare saw, as --force-with-lease holds a push to
+    // what was fetched: a writer that created or moved it since wins, and we start over.
     const remoteHead = await this.#branchHead(branch, signal);
+    if (remoteHead !== state.pushHead) return conflictAt(remoteHead);
     if (remoteHead === undefined) {
       const commit = await this.#createCommit(
         built,
@@ -488,12 +499,9 @@ export class GitHubRepository implements BranchRepository {
       committer,
       signal,
     );
+    // The REST API has no lease: read the branch again just before the forced update.
     const current = await this.#branchHead(branch, signal);
-    if (current !== remoteHead) {
-      return current === undefined
-        ? { status: 'conflict' }
-        : { status: 'conflict', remoteHead: current };
-    }
+    if (current !== remoteHead) return conflictAt(current);
     if ((await this.#updateRef(branch, commit.sha, true, signal)) !== 'updated') {
       return this.#conflict(branch, signal);
     }
@@ -873,8 +881,7 @@ export class GitHubRepository implements BranchRepository {
   }
 
   async #conflict(branch: string, signal: AbortSignal | undefined): Promise<PublishResult> {
-    const remoteHead = await this.#branchHead(branch, signal);
-    return remoteHead === undefined ? { status: 'conflict' } : { status: 'conflict', remoteHead };
+    return conflictAt(await this.#branchHead(branch, signal));
   }
 
   #push(branch: string, after: string, before: string | undefined, forced: boolean): PushResult {
@@ -1003,6 +1010,10 @@ interface PullSummary {
   title: string;
   body: string | null;
   labels: { name?: string }[];
+}
+
+function conflictAt(remoteHead: string | undefined): PublishResult {
+  return remoteHead === undefined ? { status: 'conflict' } : { status: 'conflict', remoteHead };
 }
 
 function requestOptions(signal: AbortSignal | undefined): { signal?: AbortSignal } {

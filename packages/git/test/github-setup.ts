@@ -1,11 +1,15 @@
 // What the GitHub tests share: a real bare repository seeded through the git CLI, the
 // testkit GitHub server in front of it, and git commands to check what landed.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { type StartGitHubServerOptions, startGitHubServer, type GitHubServer } from '@tagsmith/testkit';
 import { tempDir } from '@tagsmith/test-utils';
+import {
+  type GitHubServer,
+  type StartGitHubServerOptions,
+  startGitHubServer,
+} from '@tagsmith/testkit';
 import { type Author, GitHubRepository, type GitHubRepositoryOptions } from '../src/index.js';
 
 const run = promisify(execFile);
@@ -33,8 +37,29 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** Runs git in the bare repository `bare` with `input` on stdin; its trimmed stdout. */
+export function plumbing(bare: string, args: readonly string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+      env: { ...ENV, GIT_DIR: bare },
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(Buffer.concat(out).toString('utf8').trim())
+        : reject(new Error(`git ${args[0]} exited ${code}`)),
+    );
+    child.stdin.end(input);
+  });
+}
+
 /** Writes `files` (path → content) under `dir`. */
-export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+export async function writeFiles(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);

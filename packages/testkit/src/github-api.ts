@@ -15,6 +15,8 @@ export interface GitHubApi {
   /** The API root, origin plus `pathPrefix`, for `url`s. */
   readonly apiUrl: string;
   readonly pulls: PullRequestStore;
+  /** A recursive tree listing longer than this is cut there and says `truncated: true`. */
+  readonly maxTreeEntries: number;
   /** Milliseconds since the epoch, for dates GitHub fills in. */
   readonly clock: () => number;
   /** A fresh name for a throwaway index file. */

@@ -163,7 +163,9 @@ async function treeJson(
   sha: string,
   recursive: boolean,
 ): Promise<Record<string, unknown>> {
-  const entries = await api.git.listTree(sha, recursive);
+  const all = await api.git.listTree(sha, recursive);
+  const truncated = recursive && all.length > api.maxTreeEntries;
+  const entries = truncated ? all.slice(0, api.maxTreeEntries) : all;
   return {
     sha,
     url: repoUrl(api, `/git/trees/${sha}`),
@@ -177,7 +179,7 @@ async function treeJson(
         ? {}
         : { url: repoUrl(api, `/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`) }),
     })),
-    truncated: false,
+    truncated,
   };
 }
 

@@ -38,6 +38,12 @@ export interface StartGitHubServerOptions {
   readonly pathPrefix?: string;
   /** Fault rules in place from the first request, as if passed to `faults.add`. Default: none. */
   readonly faults?: readonly GitHubFaultRule[];
+  /**
+   * Entries in a recursive tree listing (`GET …/git/trees/{sha}?recursive=1`) past which it
+   * is cut short with `truncated: true`, as GitHub does past 100,000 entries; set it low to
+   * test a client's fallback. Default: `100000`.
+   */
+  readonly maxTreeEntries?: number;
   /** Address to bind. Default: `'127.0.0.1'`. */
   readonly host?: string;
   /** Milliseconds since the epoch, for commit dates and rate-limit resets. Default: `Date.now`. */
@@ -122,6 +128,13 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
       'startGitHubServer: token must be non-empty, without spaces',
     );
   }
+  const maxTreeEntries = options.maxTreeEntries ?? 100_000;
+  if (!Number.isInteger(maxTreeEntries) || maxTreeEntries < 1) {
+    throw new TestkitError(
+      'INVALID_ARGUMENT',
+      `startGitHubServer: maxTreeEntries must be a positive integer, got ${String(maxTreeEntries)}`,
+    );
+  }
   const git = new BareRepository(options.bareRepo);
   await assertBare(git);
   const clock = options.clock ?? Date.now;
@@ -149,6 +162,7 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     origin,
     apiUrl: `${origin}${pathPrefix}`,
     pulls,
+    maxTreeEntries,
     clock,
     nextIndexFile: () => join(scratchDir, `index-${++indexCounter}`),
   };
