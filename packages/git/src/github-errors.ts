@@ -118,20 +118,23 @@ function isRateLimit(error: HttpFailure): boolean {
   );
 }
 
-// What the cause keeps: the status and message of an HTTP failure, the name and message of
-// anything else, and (for a failed fetch) the network error below it, which names the
-// address and system error but no request header.
-function scrubbedCause(error: unknown, scrub: (text: string) => string): Error {
+// What the cause keeps: the status and message of an HTTP failure, the name, message and
+// code of anything else with its own causes (a failed fetch's network error names the
+// address and system error, never a request header).
+function scrubbedCause(error: unknown, scrub: (text: string) => string, depth = 0): Error {
   if (!(error instanceof Error)) return new Error(scrub(String(error)));
-  const inner = isHttpFailure(error) && error.response === undefined ? error.cause : undefined;
+  const http = isHttpFailure(error);
+  const inner = http && error.response !== undefined ? undefined : error.cause;
   const cause = new Error(
     scrub(error.message),
-    inner === undefined ? undefined : { cause: scrubbedCause(inner, scrub) },
+    inner === undefined || depth > 4
+      ? undefined
+      : { cause: scrubbedCause(inner, scrub, depth + 1) },
   );
   cause.name = error.name;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') Object.assign(cause, { code });
-  if (isHttpFailure(error)) Object.assign(cause, { status: error.status });
+  if (http) Object.assign(cause, { status: error.status });
   return cause;
 }
 
