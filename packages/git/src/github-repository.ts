@@ -387,6 +387,10 @@ export class GitHubRepository implements BranchRepository {
     const branch = requireName(options?.branch, 'branch');
     const base = options.base === undefined ? branch : requireName(options.base, 'base');
     const { signal } = options;
+    const scopes = options.paths === undefined ? undefined : [...options.paths];
+    for (const scope of scopes ?? []) {
+      if (scope !== '' && scope !== '.') assertSafeCallerPath(scope, 'prepare');
+    }
     const head = await this.#branchHead(base, signal);
     if (head === undefined) {
       throw new GitError(
@@ -400,10 +404,6 @@ export class GitHubRepository implements BranchRepository {
     }
     const { tree } = await this.#getCommit(head, signal);
     const pushHead = branch === base ? undefined : await this.#branchHead(branch, signal);
-    const scopes = options.paths === undefined ? undefined : [...options.paths];
-    for (const scope of scopes ?? []) {
-      if (scope !== '' && scope !== '.') assertSafeCallerPath(scope, 'prepare');
-    }
     const entries = await readTree(this.#treeFetcher(signal), tree, scopes);
     const dir = await mkdtemp(join(this.#workDir, 'tagsmith-github-'));
     try {
@@ -885,6 +885,8 @@ export class GitHubRepository implements BranchRepository {
   }
 
   #push(branch: string, after: string, before: string | undefined, forced: boolean): PushResult {
+    const how = before === undefined ? 'created at' : forced ? 'replaced by' : 'moved to';
+    this.#logger?.info?.(`${this.owner}/${this.repo} ${branch}: ${how} ${after.slice(0, 12)}`);
     return {
       remote: this.#remote,
       branch,

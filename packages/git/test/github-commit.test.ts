@@ -84,7 +84,7 @@ describe('GitHubRepository.commitFiles', () => {
 
   it('creates a missing branch from the default branch when no base is given', async () => {
     await using fx = await githubFixture(FILES);
-    const commit = await fx.repository().commitFiles({
+    const commit = await fx.repository({ writeIntervalMs: 50 }).commitFiles({
       branch: 'feature',
       files: [{ path: 'x.txt', content: 'x\n' }],
       message: 'x',

@@ -46,7 +46,13 @@ describe('GitHubRepository rate limits', () => {
       await using fx = await githubFixture(FILES);
       fx.server.faults.rateLimit({ kind: 'secondary', retryAfterSeconds: 1 });
       fx.server.faults.rateLimit({ kind: 'secondary', retryAfterSeconds: 1, status: 429 });
-      const commit = await fx.repository().commitFiles({
+      // Built with the throttling plugin's own write pacing (1 s between writes), as users get it.
+      const github = new GitHubRepository({
+        owner: fx.server.owner,
+        repo: fx.server.repo,
+        baseUrl: fx.server.url,
+      });
+      const commit = await github.commitFiles({
         branch: 'main',
         files: [{ path: 'app.yaml', content: 'image: app:1.2.0\n' }],
         message: 'bump',
