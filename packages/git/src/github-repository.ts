@@ -17,7 +17,7 @@ import {
   readTree,
   type TreeFetcher,
 } from './github-tree.js';
-import { assertSafeCallerPath, layOut, readChanges } from './github-workspace.js';
+import { layOut, readChanges, repositoryPath } from './github-workspace.js';
 import type {
   Author,
   BranchRepository,
@@ -250,11 +250,11 @@ export class GitHubRepository implements BranchRepository {
    *   `UNSAFE_PATH` for a path that is not repository-relative, or a request failure.
    */
   async readFile(
-    path: string,
+    file: string,
     ref?: string,
     options: GitHubReadOptions = {},
   ): Promise<string | undefined> {
-    assertSafeCallerPath(path, 'readFile');
+    const path = repositoryPath(file, 'readFile');
     const { signal } = options;
     const at = ref ?? (await this.#getDefaultBranch(signal));
     const context = this.#context(`readFile ${path} at ${at}`, signal, { ref: at, path });
@@ -275,13 +275,13 @@ export class GitHubRepository implements BranchRepository {
       return undefined;
     }
     if (Array.isArray(data)) return undefined;
-    const file = data as { type?: string; content?: string; encoding?: string; sha?: string };
-    if (file.type !== 'file' || typeof file.sha !== 'string') return undefined;
+    const found = data as { type?: string; content?: string; encoding?: string; sha?: string };
+    if (found.type !== 'file' || typeof found.sha !== 'string') return undefined;
     // Past 1 MB the contents API leaves `content` out (`encoding: none`); the blob has it.
     const bytes =
-      file.encoding === 'base64' && typeof file.content === 'string'
-        ? Buffer.from(file.content, 'base64')
-        : await this.#blob(file.sha, signal);
+      found.encoding === 'base64' && typeof found.content === 'string'
+        ? Buffer.from(found.content, 'base64')
+        : await this.#blob(found.sha, signal);
     return Buffer.from(bytes).toString('utf8');
   }
 
@@ -295,14 +295,17 @@ export class GitHubRepository implements BranchRepository {
    *   is not repository-relative (or one GitHub lists that is not), or a request failure.
    */
   async listFiles(ref?: string, path?: string, options: GitHubReadOptions = {}): Promise<string[]> {
-    if (path !== undefined && path !== '' && path !== '.') assertSafeCallerPath(path, 'listFiles');
+    const scope =
+      path === undefined || path === '' || path === '.'
+        ? undefined
+        : repositoryPath(path, 'listFiles');
     const { signal } = options;
     const at = ref ?? (await this.#getDefaultBranch(signal));
     const { tree } = await this.#resolveCommit(at, signal);
     const entries = await readTree(
       this.#treeFetcher(signal),
       tree,
-      path === undefined ? undefined : [path],
+      scope === undefined ? undefined : [scope],
     );
     return [...entries.values()]
       .filter((entry) => entry.type === 'blob')
@@ -387,10 +390,10 @@ export class GitHubRepository implements BranchRepository {
     const branch = requireName(options?.branch, 'branch');
     const base = options.base === undefined ? branch : requireName(options.base, 'base');
     const { signal } = options;
-    const scopes = options.paths === undefined ? undefined : [...options.paths];
-    for (const scope of scopes ?? []) {
-      if (scope !== '' && scope !== '.') assertSafeCallerPath(scope, 'prepare');
-    }
+    // '' and '.' name the whole tree.
+    const scopes = options.paths?.map((scope) =>
+      scope === '' || scope === '.' ? '' : repositoryPath(scope, 'prepare'),
+    );
     const head = await this.#branchHead(base, signal);
     if (head === undefined) {
       throw new GitError(
@@ -1031,21 +1034,19 @@ function fileChanges(files: readonly FileChange[]): Map<string, Uint8Array | nul
   }
   const changes = new Map<string, Uint8Array | null>();
   for (const file of files) {
-    assertSafeCallerPath(file?.path, 'commitFiles');
-    if (changes.has(file.path)) {
-      throw new GitError('INVALID_ARGUMENT', `commitFiles: ${file.path} is named twice`, {
-        path: file.path,
-      });
+    const path = repositoryPath(file?.path, 'commitFiles');
+    if (changes.has(path)) {
+      throw new GitError('INVALID_ARGUMENT', `commitFiles: ${path} is named twice`, { path });
     }
     const { content } = file;
     if (content !== null && typeof content !== 'string' && !(content instanceof Uint8Array)) {
       throw new GitError(
         'INVALID_ARGUMENT',
-        `commitFiles: the content of ${file.path} must be a string, bytes or null (delete)`,
-        { path: file.path },
+        `commitFiles: the content of ${path} must be a string, bytes or null (delete)`,
+        { path },
       );
     }
-    changes.set(file.path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    changes.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
   }
   return changes;
 }

@@ -94,7 +94,7 @@ export function assertSafeServerPath(path: string): string {
 }
 
 /** Whether `path` is relative and has no empty, `.` or `..` part (a `.git` part neither). */
-export function isSafeRelativePath(path: string): boolean {
+function isSafeRelativePath(path: string): boolean {
   return (
     typeof path === 'string' &&
     path !== '' &&

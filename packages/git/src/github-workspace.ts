@@ -3,10 +3,10 @@
 // back. Only regular files are laid out or read back: a symlink could point an edit (or a
 // read) outside the directory, and a submodule has no content here.
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, posix } from 'node:path';
 import { GitError } from './errors.js';
 import { mapInBatches } from './github-batch.js';
-import { FILE_MODES, isSafeRelativePath, type RemoteEntry } from './github-tree.js';
+import { FILE_MODES, type RemoteEntry } from './github-tree.js';
 
 // Blob downloads in flight at once; the throttling plugin allows ten concurrent requests.
 const DOWNLOADS_AT_ONCE = 8;
@@ -33,17 +33,17 @@ export async function layOut(
 }
 
 /**
- * The content of each named file in `dir`, or null for a file that is not there (a
- * deletion). A path that leaves `dir`, or runs through or ends in a symlink, is refused
- * with `UNSAFE_PATH`; a directory with `INVALID_ARGUMENT`.
+ * The content of each named file in `dir` by its normalized path, or null for a file that
+ * is not there (a deletion). A path that leaves `dir`, or runs through or ends in a
+ * symlink, is refused with `UNSAFE_PATH`; a directory with `INVALID_ARGUMENT`.
  */
 export async function readChanges(
   dir: string,
   files: readonly string[],
 ): Promise<Map<string, Uint8Array | null>> {
   const changes = new Map<string, Uint8Array | null>();
-  for (const path of files) {
-    assertSafeCallerPath(path, 'publish');
+  for (const named of files) {
+    const path = repositoryPath(named, 'publish');
     changes.set(path, await readWorkspaceFile(dir, path));
   }
   return changes;
@@ -80,13 +80,28 @@ async function readWorkspaceFile(dir: string, path: string): Promise<Uint8Array 
   return null;
 }
 
-/** Refuses a caller's path that is absolute or has an empty, `.`, `..` or `.git` part. */
-export function assertSafeCallerPath(path: string, what: string): void {
-  if (!isSafeRelativePath(path)) {
+/**
+ * A caller's repository-relative path, normalized (`./a//b/` is `a/b`), or `UNSAFE_PATH`
+ * when it is absolute, leaves the repository (`../x`, `a/../../x`), names the root, or
+ * runs through `.git`.
+ */
+export function repositoryPath(path: unknown, what: string): string {
+  const normal =
+    typeof path === 'string' && path !== '' && !path.includes('\0') && !isAbsolute(path)
+      ? posix.normalize(path).replace(/\/+$/, '')
+      : undefined;
+  if (
+    normal === undefined ||
+    normal === '.' ||
+    normal === '..' ||
+    normal.startsWith('../') ||
+    normal.split('/').some((part) => part.toLowerCase() === '.git')
+  ) {
     throw new GitError(
       'UNSAFE_PATH',
-      `${what}: ${JSON.stringify(path)} is not a repository-relative path (no leading /, no . or .. or .git parts)`,
+      `${what}: ${JSON.stringify(path)} is not a path inside the repository (absolute, .. past the root, or .git)`,
       { path: String(path) },
     );
   }
+  return normal;
 }

@@ -174,10 +174,21 @@ describe('GitHubRepository.commitFiles', () => {
     expect(await git(fx.bare, 'rev-parse', 'main')).toBe(before);
   });
 
+  it('takes paths as git does: ./a//b/ is a/b', async () => {
+    await using fx = await githubFixture(FILES);
+    const commit = await fx.repository().commitFiles({
+      branch: 'main',
+      files: [{ path: './docs//notes.md/', content: 'notes\n' }],
+      message: 'notes',
+    });
+    expect(commit?.files).toEqual(['docs/notes.md']);
+    expect(await git(fx.bare, 'show', 'main:docs/notes.md')).toBe('notes');
+  });
+
   it('refuses paths that leave the repository, before any request', async () => {
     await using fx = await githubFixture(FILES);
     const github = fx.repository();
-    for (const path of ['../x', '/etc/passwd', 'a/../../b', 'a//b', '.git/config', '']) {
+    for (const path of ['../x', '/etc/passwd', 'a/../../b', '.git/config', 'a/.GIT/x', '', '.']) {
       await expectCode(
         github.commitFiles({ branch: 'main', files: [{ path, content: 'x' }], message: 'x' }),
         GitError,

@@ -144,10 +144,8 @@ function entryJson(api: GitHubApi, entry: TreeEntry, refName: string): Record<st
     url: self,
     git_url: entry.type === 'commit' ? null : git,
     html_url: html,
-    download_url:
-      type === 'file'
-        ? `${api.origin}/raw/${api.owner}/${api.repo}/${refName}/${entry.path}`
-        : null,
+    // GitHub's raw-content host has no stand-in here; the content is in the answer.
+    download_url: null,
     _links: { self, git, html },
   };
 }
