@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { GitError } from '../src/index.js';
 import { BOT, cloneOf, git, githubFixture, PERSON } from './github-setup.js';
 
+// Every test runs git; generous for a loaded 2-core machine.
+const GIT_TIMEOUT = { timeout: 30_000 };
+
 const FILES = {
   'README.md': '# demo\n',
   'clusters/prod/app.yaml': 'image: app:1.0.0\n',
@@ -12,7 +15,7 @@ const FILES = {
   'clusters/staging/app.yaml': 'image: app:1.1.0\n',
 };
 
-describe('GitHubRepository.commitFiles', () => {
+describe('GitHubRepository.commitFiles', GIT_TIMEOUT, () => {
   it('uploads blobs, makes a tree on the parent and a commit, and moves the branch', async () => {
     await using fx = await githubFixture(FILES);
     const github = fx.repository();
@@ -199,7 +202,7 @@ describe('GitHubRepository.commitFiles', () => {
   });
 });
 
-describe('GitHubRepository.readFile and listFiles', () => {
+describe('GitHubRepository.readFile and listFiles', GIT_TIMEOUT, () => {
   it('reads a file at the default branch, a branch and a commit; undefined for a missing file or a directory', async () => {
     await using fx = await githubFixture(FILES);
     const github = fx.repository();

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { GitError, GitHubRepository, type Logger } from '../src/index.js';
 import { BOT, githubFixture } from './github-setup.js';
 
+// Every test runs git; generous for a loaded 2-core machine.
+const GIT_TIMEOUT = { timeout: 30_000 };
+
 const FILES = { 'app.yaml': 'image: app:1.0.0\n' };
 
 /** A logger that keeps every line, by level. */
@@ -27,7 +30,7 @@ const statuses = (fx: { server: { requests: readonly { status: number }[] } }) =
 // wait for real; each allows for that on a loaded machine.
 const SLOW = { timeout: 60_000 };
 
-describe('GitHubRepository rate limits', () => {
+describe('GitHubRepository rate limits', GIT_TIMEOUT, () => {
   it('waits out a primary rate limit (x-ratelimit-reset) and succeeds', SLOW, async () => {
     await using fx = await githubFixture(FILES);
     const logger = recordingLogger();
@@ -87,7 +90,7 @@ describe('GitHubRepository rate limits', () => {
   );
 });
 
-describe('GitHubRepository server and network failures', () => {
+describe('GitHubRepository server and network failures', GIT_TIMEOUT, () => {
   it('retries a 502 once and succeeds', SLOW, async () => {
     await using fx = await githubFixture(FILES);
     fx.server.faults.serverError(502);
@@ -132,7 +135,7 @@ describe('GitHubRepository server and network failures', () => {
   });
 });
 
-describe('GitHubRepository credentials', () => {
+describe('GitHubRepository credentials', GIT_TIMEOUT, () => {
   it('authenticates with the token the server wants', async () => {
     await using fx = await githubFixture(FILES, { token: 'right-token' });
     expect(await fx.repository().readFile('app.yaml')).toBe('image: app:1.0.0\n');
@@ -167,7 +170,7 @@ describe('GitHubRepository credentials', () => {
   });
 });
 
-describe('GitHubRepository options', () => {
+describe('GitHubRepository options', GIT_TIMEOUT, () => {
   it('reaches a GitHub Enterprise-style API under /api/v3 through baseUrl', async () => {
     await using fx = await githubFixture(FILES, { pathPrefix: '/api/v3' });
     const github = fx.repository({ baseUrl: `${fx.server.origin}/api/v3` });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { GitError } from '../src/index.js';
 import { BOT, githubFixture } from './github-setup.js';
 
+// Every test runs git; generous for a loaded 2-core machine.
+const GIT_TIMEOUT = { timeout: 30_000 };
+
 const FILES = { 'app.yaml': 'image: app:1.0.0\n' };
 
 async function fixtureWithBranch() {
@@ -17,7 +20,7 @@ async function fixtureWithBranch() {
   return fx;
 }
 
-describe('GitHubRepository.openOrUpdatePullRequest', () => {
+describe('GitHubRepository.openOrUpdatePullRequest', GIT_TIMEOUT, () => {
   it('opens a pull request, then updates its title, body and labels instead of opening another', async () => {
     await using fx = await fixtureWithBranch();
     const github = fx.repository();

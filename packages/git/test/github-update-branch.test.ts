@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { type ApplyStep, GitError, type UpdateResult, updateBranch } from '../src/index.js';
 import { BOT, cloneOf, git, githubFixture, PERSON, plumbing, pushAs } from './github-setup.js';
 
+// Every test runs git; generous for a loaded 2-core machine.
+const GIT_TIMEOUT = { timeout: 30_000 };
+
 const FILES = {
   'README.md': '# demo\n',
   'clusters/prod/app.yaml': 'image: app:1.0.0\n',
@@ -34,7 +37,7 @@ function barrier(count: number): () => Promise<void> {
   };
 }
 
-describe('updateBranch through GitHubRepository', () => {
+describe('updateBranch through GitHubRepository', GIT_TIMEOUT, () => {
   it('lands every change of N concurrent writers on the same branch, losing no commit', {
     timeout: 120_000,
   }, async () => {
@@ -61,10 +64,11 @@ describe('updateBranch through GitHubRepository', () => {
       ),
     );
     expect(results.map((result) => result.status)).toEqual(Array(writers).fill('pushed'));
-    // Each later winner lost to all earlier ones: attempts are 1..N in some order.
-    expect(results.map((result) => result.attempts).sort()).toEqual(
-      Array.from({ length: writers }, (_, i) => i + 1),
-    );
+    // All first attempts start from the same head, so exactly one wins it; a writer loses
+    // only to another's success, so none needs more than N attempts.
+    const attempts = results.map((result) => result.attempts);
+    expect(attempts.filter((n) => n === 1)).toHaveLength(1);
+    expect(Math.max(...attempts)).toBeLessThanOrEqual(writers);
     const log = (await git(fx.bare, 'log', '--format=%H %s', `${seed}..main`)).split('\n');
     expect(log).toHaveLength(writers);
     for (const result of results) {
@@ -217,7 +221,7 @@ describe('updateBranch through GitHubRepository', () => {
   });
 });
 
-describe('GitHubRepository.prepare, publish and release', () => {
+describe('GitHubRepository.prepare, publish and release', GIT_TIMEOUT, () => {
   it('lays out only the asked-for paths, skips symlinks and submodules, and keeps them when publishing', async () => {
     await using fx = await githubFixture(FILES);
     const work = await cloneOf(fx.bare, fx.scratch);

@@ -11,6 +11,9 @@ import {
   TestkitError,
 } from '../src/index.js';
 
+// Every test runs git; generous for a loaded 2-core machine.
+const GIT_TIMEOUT = { timeout: 30_000 };
+
 const run = promisify(execFile);
 const ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -108,7 +111,7 @@ async function head(server: GitHubServer & { bare: string }, branch = 'main'): P
   return git(server.bare, 'rev-parse', `refs/heads/${branch}`);
 }
 
-describe('startGitHubServer: repository, refs and git data', () => {
+describe('startGitHubServer: repository, refs and git data', GIT_TIMEOUT, () => {
   it('answers the repository with its default branch, and 404 JSON for unknown paths', async () => {
     await using server = await start();
     expect((await api(server, 'GET', R)).body).toMatchObject({
@@ -286,7 +289,7 @@ describe('startGitHubServer: repository, refs and git data', () => {
   });
 });
 
-describe('startGitHubServer: history and contents', () => {
+describe('startGitHubServer: history and contents', GIT_TIMEOUT, () => {
   it('compares two branches like GitHub: commits of head since the merge base, oldest first', async () => {
     await using server = await start();
     const seedHead = await head(server);
@@ -352,7 +355,7 @@ describe('startGitHubServer: history and contents', () => {
   });
 });
 
-describe('startGitHubServer: pull requests', () => {
+describe('startGitHubServer: pull requests', GIT_TIMEOUT, () => {
   async function withBranch() {
     const server = await start();
     const sha = await apiCommit(server, await head(server), 'change.txt');
@@ -429,7 +432,7 @@ describe('startGitHubServer: pull requests', () => {
   });
 });
 
-describe('startGitHubServer: auth, prefix and requests', () => {
+describe('startGitHubServer: auth, prefix and requests', GIT_TIMEOUT, () => {
   it('wants the token as token or Bearer, and answers 401 like GitHub otherwise', async () => {
     await using server = await start({ token: 'sekret' });
     const none = await api(server, 'GET', R);
@@ -481,7 +484,7 @@ describe('startGitHubServer: auth, prefix and requests', () => {
   });
 });
 
-describe('startGitHubServer: faults', () => {
+describe('startGitHubServer: faults', GIT_TIMEOUT, () => {
   it('failNextRefUpdate answers 422 "not a fast forward" to a fast-forward, then lets the next through', async () => {
     await using server = await start();
     const next = await apiCommit(server, await head(server), 'a.txt');
