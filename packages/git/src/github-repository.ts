@@ -693,19 +693,11 @@ export class GitHubRepository implements BranchRepository {
         if (existing !== undefined) deletions.push(path);
         continue;
       }
-      // GitHub names blobs with SHA-1, so equal bytes need no upload and make no change.
-      if (
-        existing?.type === 'blob' &&
-        existing.sha.length === 40 &&
-        gitBlobSha1(content) === existing.sha
-      ) {
-        if (FILE_MODES.has(existing.mode)) continue;
-      }
-      writes.push({
-        path,
-        content,
-        mode: existing !== undefined && FILE_MODES.has(existing.mode) ? existing.mode : '100644',
-      });
+      // A file keeps its mode (an executable stays one); anything else becomes a plain file.
+      const isFile = existing !== undefined && FILE_MODES.has(existing.mode);
+      // GitHub names blobs with SHA-1, so a file with equal bytes needs no upload: no change.
+      if (isFile && existing.sha.length === 40 && gitBlobSha1(content) === existing.sha) continue;
+      writes.push({ path, content, mode: isFile ? existing.mode : '100644' });
     }
     if (deletions.length === 0 && writes.length === 0) return undefined;
     const blobs = await mapInBatches(writes, UPLOADS_AT_ONCE, async (write) => {
