@@ -41,19 +41,23 @@ const STDERR_LIMIT = 4000;
  * The environment for every testkit git process: `base` without any `GIT_*`
  * variable (a test run from inside a git hook would otherwise aim every command
  * at the outer repository), then no system or global config, no prompt, the C
- * locale and `identity` as author and committer.
+ * locale and, when given, `identity` as author and committer.
  */
-export function gitEnv(base: NodeJS.ProcessEnv, identity: GitIdentity): NodeJS.ProcessEnv {
+export function gitEnv(base: NodeJS.ProcessEnv, identity?: GitIdentity): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     if (!key.startsWith('GIT_') && value !== undefined) env[key] = value;
   }
-  return {
+  const controlled: NodeJS.ProcessEnv = {
     ...env,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_TERMINAL_PROMPT: '0',
     LC_ALL: 'C',
+  };
+  if (identity === undefined) return controlled;
+  return {
+    ...controlled,
     GIT_AUTHOR_NAME: identity.name,
     GIT_AUTHOR_EMAIL: identity.email,
     GIT_COMMITTER_NAME: identity.name,
