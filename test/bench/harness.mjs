@@ -41,3 +41,28 @@ export function report(title, rows) {
 export function rssMiB() {
   return process.memoryUsage().rss / 1024 / 1024;
 }
+
+/**
+ * Medians of `fns` timed in alternation, round after round, so that load from
+ * other processes on a shared machine hits every contender alike instead of
+ * whichever happened to run during a busy spell.
+ */
+export async function interleaved(fns, { runs = 15, warmup = 3 } = {}) {
+  const entries = Object.entries(fns);
+  for (let i = 0; i < warmup; i++) for (const [, fn] of entries) await fn();
+  const times = Object.fromEntries(entries.map(([name]) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, fn] of i % 2 === 0 ? entries : [...entries].reverse()) {
+      globalThis.gc?.();
+      const start = performance.now();
+      await fn();
+      times[name].push(performance.now() - start);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(times).map(([name, list]) => [
+      name,
+      list.sort((a, b) => a - b)[Math.floor(list.length / 2)],
+    ]),
+  );
+}

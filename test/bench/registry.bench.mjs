@@ -4,14 +4,13 @@
 // plain fetch of the same pages with nothing but JSON.parse (and, for paging,
 // the shortest possible Link extraction). Then the memory the 50,000 tags cost.
 import { execFile } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { RegistryClient } from '@tagsmith/registry';
 import { startRegistry } from '@tagsmith/testkit';
 import { startDistribution } from '../support/distribution.mjs';
 import { seedDistributionBulk } from '../support/seed.mjs';
 import { requireTool } from '../support/tools.mjs';
-import { median, ms, ratio, report, rssMiB } from './harness.mjs';
+import { interleaved, median, ms, ratio, report, rssMiB } from './harness.mjs';
 
 const run = promisify(execFile);
 const COUNT = 50_000;
@@ -39,31 +38,6 @@ async function skopeo(host) {
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return JSON.parse(stdout).Tags.length;
-}
-
-/**
- * Medians of `fns` timed in alternation, round after round, so that load from
- * other processes on a shared machine hits every contender alike instead of
- * whichever happened to run during a busy spell.
- */
-async function interleaved(fns, { runs = 15, warmup = 3 } = {}) {
-  const entries = Object.entries(fns);
-  for (let i = 0; i < warmup; i++) for (const [, fn] of entries) await fn();
-  const times = Object.fromEntries(entries.map(([name]) => [name, []]));
-  for (let i = 0; i < runs; i++) {
-    for (const [name, fn] of i % 2 === 0 ? entries : [...entries].reverse()) {
-      globalThis.gc?.();
-      const start = performance.now();
-      await fn();
-      times[name].push(performance.now() - start);
-    }
-  }
-  return Object.fromEntries(
-    Object.entries(times).map(([name, list]) => [
-      name,
-      list.sort((a, b) => a - b)[Math.floor(list.length / 2)],
-    ]),
-  );
 }
 
 function check(label, count) {

@@ -1,16 +1,9 @@
 // The GitHub test server keeps no objects of its own: every blob, tree, commit and ref
 // lives in a real bare repository, written and read through git plumbing, so what a
-// client commits through the API can be cloned and checked with the git CLI. Each call is
-// an argument array (never a shell) in a controlled environment: no system or global
-// config, no prompts, no hooks, literal pathspecs, C locale for stable stderr.
-import { spawn } from 'node:child_process';
-
-/** What a git command printed and how it ended. */
-export interface GitOutput {
-  readonly stdout: Buffer;
-  readonly stderr: string;
-  readonly exitCode: number;
-}
+// client commits through the API can be cloned and checked with the git CLI. Every
+// command goes through testkit's one git runner (argument arrays, no system or global
+// config, no prompts), with hooks off and literal pathspecs as well.
+import { gitEnv, runGit } from './git-run.js';
 
 /** A tree entry as `git ls-tree -l` prints it. */
 export interface TreeEntry {
@@ -48,72 +41,41 @@ export interface IndexEntry {
   readonly sha: string;
 }
 
-/** A failed git command; the server turns it into a 500 so a test sees the testkit's bug. */
-export class GitCommandError extends Error {
-  override readonly name = 'GitCommandError';
-  constructor(
-    readonly args: readonly string[],
-    readonly output: GitOutput,
-  ) {
-    super(`git ${args[0] ?? ''} exited ${output.exitCode}: ${output.stderr.trim()}`);
-  }
-}
-
 /** Git plumbing against one bare repository. */
 export class BareRepository {
   readonly dir: string;
   readonly #env: NodeJS.ProcessEnv;
   #zeroSha: string | undefined;
 
-  constructor(dir: string) {
+  /** `base` is the environment git starts from (its `GIT_*` variables are dropped). */
+  constructor(dir: string, base: NodeJS.ProcessEnv = process.env) {
     this.dir = dir;
-    this.#env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      GIT_DIR: dir,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_LITERAL_PATHSPECS: '1',
-      LC_ALL: 'C',
-    };
+    this.#env = { ...gitEnv(base), GIT_DIR: dir, GIT_LITERAL_PATHSPECS: '1' };
   }
 
-  /** Runs git; resolves whatever the exit code (see {@link BareRepository.git} to require 0). */
-  run(
+  /**
+   * Runs git and resolves with its exit code and output when the code is in `okCodes`
+   * (Default: `[0]`); rejects with `GIT_FAILED` otherwise, or when git cannot start.
+   */
+  async run(
     args: readonly string[],
-    options: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {},
-  ): Promise<GitOutput> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
-        env: { ...this.#env, ...options.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        resolve({
-          stdout: Buffer.concat(stdout),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          exitCode: code ?? -1,
-        }),
-      );
-      // A command that exits before reading all of stdin (an early error) must not crash us.
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.input ?? '');
+    options: { input?: Buffer | string; env?: NodeJS.ProcessEnv; okCodes?: readonly number[] } = {},
+  ): Promise<{ code: number; stdout: Buffer }> {
+    const { code, stdout } = await runGit(['-c', 'core.hooksPath=/dev/null', ...args], {
+      git: 'git',
+      env: { ...this.#env, ...options.env },
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.okCodes === undefined ? {} : { okCodes: options.okCodes }),
     });
+    return { code, stdout };
   }
 
-  /** Runs git and returns its stdout; throws {@link GitCommandError} on a non-zero exit. */
+  /** Runs git and returns its stdout; rejects with `GIT_FAILED` on a non-zero exit. */
   async git(
     args: readonly string[],
     options: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Buffer> {
-    const output = await this.run(args, options);
-    if (output.exitCode !== 0) throw new GitCommandError(args, output);
-    return output.stdout;
+    return (await this.run(args, options)).stdout;
   }
 
   /** The all-zero object name of the repository's hash (SHA-1 or SHA-256). */
@@ -138,8 +100,11 @@ export class BareRepository {
   async resolve(revision: string, type?: 'commit' | 'tree' | 'blob'): Promise<string | undefined> {
     if (revision === '' || revision.startsWith('-') || revision.includes('\0')) return undefined;
     const spec = type === undefined ? revision : `${revision}^{${type}}`;
-    const output = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec]);
-    return output.exitCode === 0 ? output.stdout.toString().trim() : undefined;
+    // 1: no such object; 128: a name git cannot even parse. Either way there is none.
+    const output = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], {
+      okCodes: [0, 1, 128],
+    });
+    return output.code === 0 ? output.stdout.toString().trim() : undefined;
   }
 
   /** The commit a full ref points at, or undefined when the ref does not exist. */
@@ -149,15 +114,16 @@ export class BareRepository {
 
   /** Whether `ref` exists as written (no DWIM: `refs/heads/x` only). */
   async refExists(ref: string): Promise<boolean> {
-    const output = await this.run(['show-ref', '--verify', '--quiet', ref]);
-    return output.exitCode === 0;
+    const output = await this.run(['show-ref', '--verify', '--quiet', ref], { okCodes: [0, 1] });
+    return output.code === 0;
   }
 
   /** The type of an object, or undefined when the repository does not have it. */
   async objectType(sha: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return undefined;
-    const output = await this.run(['cat-file', '-t', sha]);
-    return output.exitCode === 0 ? output.stdout.toString().trim() : undefined;
+    // 128: git does not have it.
+    const output = await this.run(['cat-file', '-t', sha], { okCodes: [0, 128] });
+    return output.code === 0 ? output.stdout.toString().trim() : undefined;
   }
 
   /** Writes a blob and returns its name. */
@@ -235,9 +201,10 @@ export class BareRepository {
 
   /** Whether `ancestor` is `descendant` or one of its ancestors. */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const output = await this.run(['merge-base', '--is-ancestor', ancestor, descendant]);
-    if (output.exitCode > 1) throw new GitCommandError(['merge-base'], output);
-    return output.exitCode === 0;
+    const output = await this.run(['merge-base', '--is-ancestor', ancestor, descendant], {
+      okCodes: [0, 1],
+    });
+    return output.code === 0;
   }
 
   /** The commits reachable from `head` but not from `base`, oldest first. */
@@ -251,8 +218,8 @@ export class BareRepository {
 
   /** The best common ancestor of two commits, or undefined when their histories are unrelated. */
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const output = await this.run(['merge-base', a, b]);
-    return output.exitCode === 0 ? output.stdout.toString().trim() : undefined;
+    const output = await this.run(['merge-base', a, b], { okCodes: [0, 1] });
+    return output.code === 0 ? output.stdout.toString().trim() : undefined;
   }
 
   /**
@@ -261,15 +228,18 @@ export class BareRepository {
    * not at `expected` (another writer won).
    */
   async compareAndSwap(ref: string, sha: string, expected: string): Promise<boolean> {
-    const output = await this.run(['update-ref', '-m', 'testkit github api', ref, sha, expected]);
-    return output.exitCode === 0;
+    // 128: the ref was not at `expected`, or another update held its lock.
+    const output = await this.run(['update-ref', '-m', 'testkit github api', ref, sha, expected], {
+      okCodes: [0, 128],
+    });
+    return output.code === 0;
   }
 
   /** Whether `name` is a valid full ref name (`refs/heads/x`). */
   async isValidRefName(name: string): Promise<boolean> {
     if (name.startsWith('-')) return false;
-    const output = await this.run(['check-ref-format', name]);
-    return output.exitCode === 0;
+    const output = await this.run(['check-ref-format', name], { okCodes: [0, 1] });
+    return output.code === 0;
   }
 }
 

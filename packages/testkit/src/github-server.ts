@@ -104,7 +104,8 @@ const PREFIX = /^(\/[A-Za-z0-9._~-]+)*$/;
  * ```
  *
  * @throws {TestkitError} `INVALID_ARGUMENT` when `bareRepo` is not a bare repository or
- *   `owner`, `repo` or `pathPrefix` is malformed.
+ *   `owner`, `repo`, `pathPrefix`, `token` or `maxTreeEntries` is malformed; `GIT_FAILED`
+ *   when git cannot start.
  */
 export async function startGitHubServer(options: StartGitHubServerOptions): Promise<GitHubServer> {
   const owner = options.owner ?? 'tagsmith';
@@ -205,17 +206,17 @@ interface ServerState {
 }
 
 async function assertBare(git: BareRepository): Promise<void> {
-  let bare: string;
-  try {
-    bare = (await git.git(['rev-parse', '--is-bare-repository'])).toString().trim();
-  } catch (error) {
+  // 128: not a repository at all. A git that cannot start is GIT_FAILED, from the runner.
+  const { code, stdout } = await git.run(['rev-parse', '--is-bare-repository'], {
+    okCodes: [0, 128],
+  });
+  if (code !== 0) {
     throw new TestkitError(
       'INVALID_ARGUMENT',
       `startGitHubServer: ${git.dir} is not a git repository`,
-      { cause: error },
     );
   }
-  if (bare !== 'true') {
+  if (stdout.toString().trim() !== 'true') {
     throw new TestkitError(
       'INVALID_ARGUMENT',
       `startGitHubServer: ${git.dir} is not a bare repository (make one with git init --bare)`,
