@@ -6,6 +6,15 @@
 export type { GitErrorCode, GitErrorDetails } from './errors.js';
 export { GitError } from './errors.js';
 export type {
+  CheckoutRef,
+  CloneOptions,
+  CommitOptions,
+  OpenOptions,
+  PushOptions,
+  RepositoryOptions,
+} from './local-options.js';
+export { LocalRepository } from './local-repository.js';
+export type {
   Author,
   BranchRepository,
   CommitResult,

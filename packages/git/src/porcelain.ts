@@ -1,0 +1,76 @@
+// Reading git's machine-oriented output: `git push --porcelain` ref lines and the raw
+// commit objects of `git cat-file --batch`.
+
+/** One ref line of `git push --porcelain`. */
+export interface PushedRef {
+  /** ` ` fast-forward, `+` forced, `-` deleted, `*` new, `!` rejected, `=` up to date. */
+  readonly flag: string;
+  /** The local side of the refspec, e.g. `HEAD`. */
+  readonly from: string;
+  /** The remote ref, e.g. `refs/heads/main`. */
+  readonly to: string;
+  /** `a1b2c3d..e4f5a6b`, `[new branch]`, `[rejected] (fetch first)`, … */
+  readonly summary: string;
+}
+
+/** The ref lines of `git push --porcelain` output (`<flag>\t<from>:<to>\t<summary>`). */
+export function parsePushPorcelain(stdout: string): PushedRef[] {
+  const refs: PushedRef[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^(.)\t([^\t]*):([^\t]*)\t(.*)$/.exec(line);
+    if (match !== null) {
+      refs.push({ flag: match[1]!, from: match[2]!, to: match[3]!, summary: match[4]! });
+    }
+  }
+  return refs;
+}
+
+/** Whether a rejected ref's summary says the remote moved (a race lost, not a refusal). */
+export function isConflictSummary(summary: string): boolean {
+  return /\[rejected\].*\((?:non-fast-forward|fetch first|stale info)\)/.test(summary);
+}
+
+/** The abbreviated old object name of a `old..new` or `old...new` summary. */
+export function previousObjectOf(summary: string): string | undefined {
+  return /^([0-9a-f]{4,64})\.\.\.?[0-9a-f]{4,64}/.exec(summary)?.[1];
+}
+
+/** The parts of a raw commit object the package reports. */
+export interface CommitObject {
+  readonly sha: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+  /** Whether it carries a `gpgsig` (or `gpgsig-sha256`) header: an OpenPGP or SSH signature. */
+  readonly signed: boolean;
+}
+
+/**
+ * Reads `git cat-file --batch` output for one commit:
+ * `<sha> commit <size>\n<headers>\n\n<message>\n`.
+ */
+export function parseCommitObject(output: string): CommitObject {
+  const newline = output.indexOf('\n');
+  const [sha, type] = output.slice(0, newline).split(' ');
+  if (sha === undefined || type !== 'commit') {
+    throw new Error(`expected a commit object, got ${JSON.stringify(output.slice(0, 80))}`);
+  }
+  const body = output.slice(newline + 1);
+  const end = body.indexOf('\n\n');
+  const headers = (end === -1 ? body : body.slice(0, end)).split('\n');
+  const message = end === -1 ? '' : body.slice(end + 2).replace(/\n+$/, '');
+  let tree = '';
+  const parents: string[] = [];
+  let signed = false;
+  for (const header of headers) {
+    // Continuation lines of a multi-line header (the signature) start with a space.
+    if (header.startsWith(' ')) continue;
+    const space = header.indexOf(' ');
+    const key = header.slice(0, space);
+    const value = header.slice(space + 1);
+    if (key === 'tree') tree = value;
+    else if (key === 'parent') parents.push(value);
+    else if (key === 'gpgsig' || key === 'gpgsig-sha256') signed = true;
+  }
+  return { sha, tree, parents, message, signed };
+}
