@@ -9,6 +9,9 @@ const INSTALL_HINTS = {
   'docker-registry': 'apt-get install docker-registry',
   skopeo: 'apt-get install skopeo',
   htpasswd: 'apt-get install apache2-utils',
+  sshd: 'apt-get install openssh-server',
+  ssh: 'apt-get install openssh-client',
+  'ssh-keygen': 'apt-get install openssh-client',
 };
 
 /**

@@ -14,6 +14,27 @@ export type {
 export type { TestkitErrorCode, TestkitErrorDetails } from './errors.js';
 export { TestkitError } from './errors.js';
 export type { FaultRule } from './faults.js';
+export type {
+  FixtureCloneOptions,
+  FixtureCommit,
+  FixtureCommitOptions,
+  FixtureLogEntry,
+  FixtureTag,
+  GitFixture,
+  GitFixtureOptions,
+} from './git-fixture.js';
+export { createGitFixture } from './git-fixture.js';
+export type { FileChanges } from './git-import.js';
+export type { PushedRefUpdate, PushRecorder, RecordedPush } from './git-pushes.js';
+export type { GitIdentity } from './git-run.js';
+export type {
+  GitServer,
+  GitServerAuth,
+  GitServerFaults,
+  GitServerRequest,
+  ServeGitOptions,
+} from './git-server.js';
+export { serveGit } from './git-server.js';
 export type { ImageFormat } from './images.js';
 export type {
   FaultControl,
