@@ -88,7 +88,7 @@ const RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
   ],
   [
     'conflict',
-    /\[rejected\][^\n]*\((?:non-fast-forward|fetch first|stale info)\)|Updates were rejected because the (?:tip|remote)/,
+    /\[rejected\][^\n]*\((?:non-fast-forward|fetch first|stale info)\)|Updates were rejected because the (?:tip|remote)|cannot lock ref '[^']*': is at [0-9a-f]+ but expected|incorrect old value provided/,
   ],
   [
     'PUSH_REJECTED',

@@ -30,7 +30,7 @@ import type {
 } from './local-options.js';
 import { checkRepositoryPaths } from './paths.js';
 import {
-  isConflictSummary,
+  isLostRace,
   parseCommitObject,
   parsePushPorcelain,
   previousObjectOf,
@@ -81,7 +81,9 @@ type Target =
   | { kind: 'default' };
 
 /** What a push did, or that it lost a race. */
-type PushOutcome = { kind: 'pushed'; result: PushResult } | { kind: 'conflict' };
+type PushOutcome =
+  | { kind: 'pushed'; result: PushResult; upToDate: boolean }
+  | { kind: 'conflict'; branch: string };
 
 /** The remote push branch as `publish` found it. */
 interface RemoteBranch {
@@ -248,8 +250,8 @@ export class LocalRepository implements BranchRepository {
     if (outcome.kind === 'conflict') {
       throw new GitError(
         'PUSH_REJECTED',
-        `push to ${opts.branch ?? 'the checked-out branch'} on ${this.#remoteUrl}: the remote branch has commits this clone does not (not a fast-forward); fetch and rebuild the change, or use updateBranch`,
-        { remote: this.#remoteUrl, ...(opts.branch === undefined ? {} : { ref: opts.branch }) },
+        `push to ${outcome.branch} on ${this.#remoteUrl}: the remote branch has commits this clone does not (not a fast-forward, or a lease that no longer holds); fetch and rebuild the change, or use updateBranch`,
+        { remote: this.#remoteUrl, ref: outcome.branch },
       );
     }
     return outcome.result;
@@ -313,9 +315,11 @@ export class LocalRepository implements BranchRepository {
       const pushed = await this.#push({ branch, ...(signal === undefined ? {} : { signal }) }, [
         workspace.head,
       ]);
-      return pushed.kind === 'conflict'
-        ? { status: 'conflict' }
-        : { status: 'pushed', commit, push: pushed.result };
+      if (pushed.kind === 'conflict') return { status: 'conflict' };
+      // Another writer pushed the very same commit (same tree, parent, author, message
+      // and second): the remote already has it.
+      if (pushed.upToDate) return { status: 'unchanged' };
+      return { status: 'pushed', commit, push: pushed.result };
     }
     const own = {
       author: opts.author.email,
@@ -624,11 +628,11 @@ export class LocalRepository implements BranchRepository {
     const out = await this.#network(args, { signal }, context, false);
     const line = parsePushPorcelain(out.stdout).find((ref) => ref.to === target);
     if (out.exitCode !== 0) {
-      if (line?.flag === '!' && isConflictSummary(line.summary)) {
+      if (line?.flag === '!' && isLostRace(line.summary, out.stderr)) {
         this.#settings.logger?.info?.(
           `${branch}: push rejected, the remote moved (${line.summary})`,
         );
-        return { kind: 'conflict' };
+        return { kind: 'conflict', branch };
       }
       throw this.#settings.runner.failure(args, out, context);
     }
@@ -662,7 +666,7 @@ export class LocalRepository implements BranchRepository {
     this.#settings.logger?.info?.(
       `pushed ${head!.slice(0, 12)} to ${branch} on ${remoteUrl}${result.forced ? ' (forced)' : ''}${refspec === undefined ? '' : `, then ${refspec}`}`,
     );
-    return { kind: 'pushed', result };
+    return { kind: 'pushed', result, upToDate: line?.flag === '=' };
   }
 
   // The remote branch's head before a push, from git's abbreviated `old..new`: one of

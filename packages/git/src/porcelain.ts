@@ -25,9 +25,20 @@ export function parsePushPorcelain(stdout: string): PushedRef[] {
   return refs;
 }
 
-/** Whether a rejected ref's summary says the remote moved (a race lost, not a refusal). */
-export function isConflictSummary(summary: string): boolean {
-  return /\[rejected\].*\((?:non-fast-forward|fetch first|stale info)\)/.test(summary);
+/**
+ * Whether a rejected push lost a race (the remote moved) rather than being refused:
+ * git's own `[rejected] (non-fast-forward | fetch first | stale info)`, or the remote
+ * failing to take the ref lock because a concurrent push moved it first (`cannot lock
+ * ref 'refs/heads/x': is at A but expected B`, `incorrect old value provided`).
+ */
+export function isLostRace(summary: string, stderr: string): boolean {
+  if (/\[rejected\].*\((?:non-fast-forward|fetch first|stale info)\)/.test(summary)) return true;
+  return (
+    summary.startsWith('[remote rejected]') &&
+    /cannot lock ref '[^']*': is at [0-9a-f]+ but expected|incorrect old value provided/.test(
+      `${summary}\n${stderr}`,
+    )
+  );
 }
 
 /** The abbreviated old object name of a `old..new` or `old...new` summary. */
