@@ -66,7 +66,9 @@ export async function startSshd(options) {
     // Fails fast with sshd's own message on a bad config or key.
     await run(sshd, ['-t', '-f', config], { env });
 
-    const server = createServer((socket) => {
+    // Paused: this process must never read from a connection, or it would
+    // take bytes (the client's version banner) meant for sshd.
+    const server = createServer({ pauseOnConnect: true }, (socket) => {
       const child = spawn(sshd, ['-i', '-e', '-f', config], {
         env,
         stdio: [socket, socket, 'pipe'],
@@ -109,8 +111,10 @@ export async function startSshd(options) {
       logs: () => log,
       close() {
         closing ??= (async () => {
-          await new Promise((done) => server.close(() => done(undefined)));
+          // Sessions first: close() waits for every connection to end.
+          const stopped = new Promise((done) => server.close(() => done(undefined)));
           for (const child of sessions) child.kill();
+          await stopped;
           await rm(dir, { recursive: true, force: true });
         })();
         return closing;

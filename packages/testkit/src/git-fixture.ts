@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { TestkitError } from './errors.js';
 import {
   assertFilePath,
+  assertIdentity,
   type FileChanges,
   type ImportCommit,
   importCommits,
@@ -191,10 +192,17 @@ export async function createGitFixture(options: GitFixtureOptions = {}): Promise
     );
   }
   assertName('name', name);
+  assertIdentity(author);
   const commits = options.empty === true ? [] : planHistory(options, branch, author);
   await assertRefNames(refNamesOf(branch, commits), run);
 
-  const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'tagsmith-git-'));
+  const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'tagsmith-git-')).catch((cause) => {
+    throw new TestkitError(
+      'INVALID_ARGUMENT',
+      `dir ${JSON.stringify(options.dir ?? tmpdir())}: cannot make the fixture's directory in it (${(cause as Error).message})`,
+      { cause },
+    );
+  });
   const bareDir = join(dir, 'remote', `${name}.git`);
   const url = pathToFileURL(bareDir).href;
   const git = (args: readonly string[], okCodes?: readonly number[]) =>
@@ -245,6 +253,7 @@ export async function createGitFixture(options: GitFixtureOptions = {}): Promise
       const onto = commitOptions.branch ?? branch;
       await assertRefNames([`refs/heads/${onto}`], run);
       for (const path of Object.keys(files)) assertFilePath(path);
+      if (commitOptions.author !== undefined) assertIdentity(commitOptions.author);
       let lastError: unknown;
       for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
         const current = await head(onto);

@@ -80,8 +80,14 @@ export async function importCommits(
   return stdout.toString('utf8').split('\n').filter(Boolean);
 }
 
-/** `Name <email>`, refusing what would end the line or the address early. */
+/** `Name <email>` for a fast-import header line. */
 function ident(identity: GitIdentity): string {
+  assertIdentity(identity);
+  return `${identity.name} <${identity.email}>`;
+}
+
+/** Refuses a name or address that would end git's `Name <email>` field or its line early. */
+export function assertIdentity(identity: GitIdentity): void {
   for (const value of [identity.name, identity.email]) {
     if (typeof value !== 'string' || /[<>\n\0]/.test(value)) {
       throw new TestkitError(
@@ -90,7 +96,6 @@ function ident(identity: GitIdentity): string {
       );
     }
   }
-  return `${identity.name} <${identity.email}>`;
 }
 
 /**

@@ -272,8 +272,24 @@ describe('errors', () => {
       TestkitError,
       'INVALID_ARGUMENT',
     );
+    await expectCode(
+      () => createGitFixture({ empty: true, author: { name: 'n', email: 'a\nb' } }),
+      TestkitError,
+      'INVALID_ARGUMENT',
+    );
+    const missing = await expectCode(
+      () => createGitFixture({ dir: '/nonexistent/parent' }),
+      TestkitError,
+      'INVALID_ARGUMENT',
+    );
+    expect(missing.message).toContain('/nonexistent/parent');
     await using fixture = await createGitFixture();
     await expectCode(() => fixture.commit({ '../x': 'x' }, 'm'), TestkitError, 'INVALID_ARGUMENT');
+    await expectCode(
+      () => fixture.commit({ 'x.txt': 'x' }, 'm', { author: { name: '<', email: 'e' } }),
+      TestkitError,
+      'INVALID_ARGUMENT',
+    );
     await expectCode(() => fixture.clone({ name: 'a/b' }), TestkitError, 'INVALID_ARGUMENT');
   });
 

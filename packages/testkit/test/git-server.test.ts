@@ -151,6 +151,11 @@ describe('serveGit without auth', () => {
     await response.text();
     await using dir = await tempDir('not-bare');
     await expectCode(() => serveGit(dir.path), TestkitError, 'INVALID_ARGUMENT');
+    await expectCode(
+      () => serveGit(fixture.bareDir, { git: '/nonexistent/git' }),
+      TestkitError,
+      'GIT_FAILED',
+    );
   });
 
   it('lets the bare repository record pushes and their push options over HTTP', async () => {
@@ -165,6 +170,30 @@ describe('serveGit without auth', () => {
     const [push] = await recorder.pushes();
     expect(push?.pushOptions).toEqual(['ci.skip']);
     expect(push?.updates.map((update) => update.ref)).toEqual(['refs/heads/bot']);
+  }, 60_000);
+});
+
+describe('serveGit under concurrent pushes', () => {
+  it('lets exactly the pushes that won the race land, and keeps the repository sound', async () => {
+    await using fixture = await createGitFixture();
+    await using server = await serveGit(fixture.bareDir);
+    await using work = await tempDir('http-race');
+    const clones: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const clone = join(work.path, `writer-${i}`);
+      await git(['clone', '-q', server.url, clone]);
+      await commitIn(clone, { [`writer-${i}.txt`]: `${i}` }, `writer ${i}`);
+      clones.push(clone);
+    }
+    const outcomes = await Promise.all(
+      clones.map((clone) => tryGit(['push', '-q', 'origin', 'main'], { cwd: clone })),
+    );
+    const winners = clones.filter((_, i) => outcomes[i]!.code === 0);
+    // Every writer started from the same commit, so only one push can be a fast-forward.
+    expect(winners).toHaveLength(1);
+    expect(await fixture.head()).toBe(await git(['rev-parse', 'HEAD'], { cwd: winners[0]! }));
+    // The losers' objects stay behind unreferenced, as on any git server.
+    expect(await git(['--git-dir', fixture.bareDir, 'fsck', '--strict', '--no-dangling'])).toBe('');
   }, 60_000);
 });
 
