@@ -63,7 +63,7 @@ export function pickTarget(ref: CheckoutRef | undefined, matchSemver: MatchSemve
     if (typeof matchSemver !== 'function') {
       throw new GitError(
         'INVALID_ARGUMENT',
-        'clone: `ref.semver` needs `matchSemver`, e.g. `matchSemver: (range, tags) => selectTag(tags, { semver: { range } })` with selectTag from @tagsmith/policy',
+        'clone: `ref.semver` needs `matchSemver`, e.g. `matchSemver: (range, tags) => selectTag(tags, { policy: { semver: { range } } })` with selectTag from @tagsmith/policy',
       );
     }
     return { kind: 'semver', range: ref.semver };

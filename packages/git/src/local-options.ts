@@ -67,7 +67,7 @@ export interface CloneOptions extends RepositoryOptions {
   /**
    * Picks the tag for `ref.semver` from the remote's tags; required when `ref.semver` is
    * set. `@tagsmith/git` does not depend on `@tagsmith/policy`, so pass
-   * `(range, tags) => selectTag(tags, { semver: { range } })` from it (Flux's semantics).
+   * `(range, tags) => selectTag(tags, { policy: { semver: { range } } })` from it (Flux's semantics).
    */
   matchSemver?: (range: string, tags: readonly string[]) => string | undefined;
   /** Aborts the clone; a partly made directory is removed. */

@@ -105,7 +105,7 @@ export async function pushHead(
   const line = parsePushPorcelain(out.stdout).find((ref) => ref.to === target);
   if (out.exitCode !== 0) {
     if (line?.flag === '!' && isLostRace(line.summary, out.stderr)) {
-      cmd.settings.logger?.info?.(`${branch}: push rejected, the remote moved (${line.summary})`);
+      cmd.settings.logger?.warn?.(`${branch}: push rejected, the remote moved (${line.summary})`);
       return { kind: 'conflict', branch };
     }
     throw cmd.settings.runner.failure(args, out, context);

@@ -4,13 +4,19 @@ import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectCode, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
 import { createGitFixture, type GitFixture } from '@tagsmith/testkit';
-import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { GitError, LocalRepository } from '../src/index.js';
 import { git } from './helpers.js';
 
-const matchSemver = (range: string, tags: readonly string[]) =>
-  semver.maxSatisfying([...tags], range) ?? undefined;
+// The caller's semver matcher (selectTag of @tagsmith/policy in production, as
+// test/integration/git-local-semver.test.ts runs it): a table here, so these tests show
+// what clone does with the tags it lists and the answer it gets.
+const picks: Record<string, string> = { '^1.0.0': 'v1.1.0', '>=2.0.0-0': 'v2.0.0-rc.1' };
+const offered: string[][] = [];
+const matchSemver = (range: string, tags: readonly string[]) => {
+  offered.push([...tags].sort());
+  return picks[range];
+};
 
 // main: three commits (v1.0.0 annotated, v1.1.0 lightweight, v2.0.0-rc.1), and dev.
 async function fixture(): Promise<GitFixture> {
@@ -81,6 +87,8 @@ describe('LocalRepository.clone', () => {
       await LocalRepository.clone(repo.url, target, { ref, matchSemver });
       expect(await headOf(target), JSON.stringify(ref)).toEqual({ sha, ref: head, count: 1 });
     }
+    // Every tag of the remote, annotated or not, was offered to matchSemver.
+    expect(offered.at(-1)).toEqual(['v1.0.0', 'v1.1.0', 'v2.0.0-rc.1']);
   });
 
   it('follows Flux precedence when several are set: commit > name > tag > semver > branch', async () => {
@@ -217,5 +225,53 @@ describe('LocalRepository.open', () => {
     await expectCode(LocalRepository.open(dir.path), GitError, 'NOT_A_REPOSITORY');
     await expectCode(LocalRepository.open(join(dir.path, 'missing')), GitError, 'NOT_A_REPOSITORY');
     await expectCode(LocalRepository.open(repo.bareDir), GitError, 'NOT_A_REPOSITORY');
+  });
+});
+
+describe('the environment git runs in', () => {
+  it('reads the global config only with useGlobalConfig', async () => {
+    await using repo = await fixture();
+    await using home = await tempDir('home');
+    // A rewrite only the global config knows: the missing path stands for the fixture.
+    await writeFile(
+      join(home.path, '.gitconfig'),
+      `[url "${repo.bareDir}"]\n\tinsteadOf = /nonexistent-tagsmith/repo.git\n`,
+    );
+    const env = { PATH: process.env.PATH, HOME: home.path };
+    await expectCode(
+      LocalRepository.clone('/nonexistent-tagsmith/repo.git', join(home.path, 'a'), { env }),
+      GitError,
+      'NOT_FOUND',
+    );
+    const local = await LocalRepository.clone(
+      '/nonexistent-tagsmith/repo.git',
+      join(home.path, 'b'),
+      {
+        env,
+        useGlobalConfig: true,
+      },
+    );
+    expect(await git(local.dir, ['rev-parse', 'HEAD'])).toBe(await repo.head());
+  });
+
+  it('ignores GIT_DIR and GIT_WORK_TREE in a given environment', async () => {
+    await using repo = await fixture();
+    const other = await repo.clone();
+    const otherHead = await git(other, ['rev-parse', 'HEAD']);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GIT_DIR: join(other, '.git'),
+      GIT_WORK_TREE: other,
+    };
+    const local = await LocalRepository.clone(repo.url, join(repo.dir, 'work'), { env });
+    await writeFile(join(local.dir, 'README.md'), '# changed\n');
+    await local.commit({
+      files: ['README.md'],
+      message: 'here',
+      author: { name: 'b', email: 'b@example.com' },
+    });
+    expect(await git(other, ['rev-parse', 'HEAD'])).toBe(otherHead);
+    expect(await git(local.dir, ['log', '-1', '--format=%s'])).toBe('here');
   });
 });
