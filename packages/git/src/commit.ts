@@ -1,16 +1,17 @@
 // A commit of exactly the named files. Flux stages every change in the worktree; an
 // automation that templated two files must not sweep in a third that something else
 // touched, so: update-index stages the named paths (literally, a missing one as a
-// deletion), diff --cached tells which of them differ from HEAD, and `commit --only`
-// commits those from a temporary index built on HEAD, leaving anything else that was
-// staged staged and out of the commit. Signing (signing.ts) is set up for the one
-// commit and removed after it.
+// deletion), and `commit --only` commits them from a temporary index built on HEAD,
+// leaving anything else that was staged staged and out of the commit; one `git show`
+// then reads what was committed. Three git processes, as few as `git add`, `git
+// commit` and a read. Signing (signing.ts) is set up for the one commit and removed
+// after it.
 
 import { checkAuthor, checkMessage } from './checks.js';
 import type { Commands } from './commands.js';
 import type { CommitOptions } from './local-options.js';
 import { checkRepositoryPaths } from './paths.js';
-import { parseCommitObject } from './porcelain.js';
+import { parseShownCommit } from './porcelain.js';
 import type { Scrubber } from './redact.js';
 import { checkSigningKey, type SigningSetup, setUpSigning, signingSecrets } from './signing.js';
 import type { Author, CommitResult } from './types.js';
@@ -70,70 +71,48 @@ async function stageAndCommit(
     signal: AbortSignal | undefined;
   },
 ): Promise<CommitResult | undefined> {
-  const { signal, scrubber, setup } = options;
+  const { signal, scrubber } = options;
   await cmd.git(
     ['update-index', '--add', '--remove', '-z', '--stdin'],
     { signal, input: `${files.join('\0')}\0`, scrubber },
     'commit: stage the files',
   );
-  // Without a commit argument, `diff --cached` compares with HEAD, or with nothing on
-  // an unborn branch; --no-renames keeps both sides of a move in the list.
-  const diff = await cmd.git(
-    [
-      '--literal-pathspecs',
-      'diff',
-      '--cached',
-      '--name-only',
-      '-z',
-      '--no-renames',
-      '--',
-      ...files,
-    ],
-    { signal, scrubber },
-    'commit: compare the files with HEAD',
-  );
-  const changed = diff.stdout.split('\0').filter((path) => path !== '');
-  if (changed.length === 0) return undefined;
-  const args = [
-    '--literal-pathspecs',
-    'commit',
-    '-q',
-    '--only',
-    '--no-verify',
-    '--cleanup=whitespace',
-    '-F',
-    '-',
-    ...(setup?.args ?? []),
-    '--',
-    ...changed,
-  ];
-  const committed = await cmd.exec(args, {
-    signal,
-    scrubber,
-    input: options.message,
-    env: { ...identity(options.author, options.committer), ...setup?.env },
-    ...(setup === undefined ? {} : { config: setup.config }),
-  });
-  if (committed.exitCode !== 0) {
-    throw cmd.settings.runner.failure(
-      args,
-      committed,
-      { action: 'commit', fallback: setup === undefined ? 'COMMAND_FAILED' : 'SIGNING_FAILED' },
-      scrubber,
+  let committed = await commitOnly(cmd, files, options);
+  // A named path git has never seen (not in HEAD, the index or the tree) makes
+  // `commit --only` refuse the whole list; commit the ones that differ from HEAD instead.
+  if (committed === 'unknown-path') {
+    const diff = await cmd.git(
+      [
+        '--literal-pathspecs',
+        'diff',
+        '--cached',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--',
+        ...files,
+      ],
+      { signal, scrubber },
+      'commit: compare the files with HEAD',
     );
+    const changed = diff.stdout.split('\0').filter((path) => path !== '');
+    committed = changed.length === 0 ? 'nothing' : await commitOnly(cmd, changed, options);
   }
-  const raw = await cmd.git(
-    ['cat-file', '--batch'],
-    { signal, input: 'HEAD\n' },
+  if (committed !== 'committed') return undefined;
+  // One read for all the result needs: the raw headers (a gpgsig header is a
+  // signature, read without verifying it), the message, and the paths it changed.
+  const shown = await cmd.git(
+    ['show', '--no-renames', '--name-only', '-z', '--format=raw', 'HEAD', '--'],
+    { signal, scrubber },
     'commit: read the commit',
   );
-  const object = parseCommitObject(raw.stdout);
+  const object = parseShownCommit(shown.stdout);
   const result: CommitResult = {
     sha: object.sha,
     tree: object.tree,
     ...(object.parents[0] === undefined ? {} : { parent: object.parents[0] }),
     message: object.message,
-    files: [...changed].sort(),
+    files: [...object.files].sort(),
     signed: object.signed,
   };
   const subject = result.message.split('\n', 1)[0];
@@ -143,6 +122,62 @@ async function stageAndCommit(
     ),
   );
   return result;
+}
+
+// `commit --only` commits these paths from a temporary index built on HEAD, so what
+// else was staged stays staged and out of the commit; -uno spares it the scan for
+// untracked files, which a commit of named paths never needs.
+async function commitOnly(
+  cmd: Commands,
+  paths: readonly string[],
+  options: {
+    message: string;
+    author: Author;
+    committer: Author;
+    setup: SigningSetup | undefined;
+    scrubber: Scrubber;
+    signal: AbortSignal | undefined;
+  },
+): Promise<'committed' | 'nothing' | 'unknown-path'> {
+  const { setup, scrubber } = options;
+  const args = [
+    '--literal-pathspecs',
+    'commit',
+    '-q',
+    '--only',
+    '--untracked-files=no',
+    '--no-verify',
+    '--cleanup=whitespace',
+    '-F',
+    '-',
+    ...(setup?.args ?? []),
+    '--',
+    ...paths,
+  ];
+  const out = await cmd.exec(args, {
+    signal: options.signal,
+    scrubber,
+    input: options.message,
+    env: { ...identity(options.author, options.committer), ...setup?.env },
+    ...(setup === undefined ? {} : { config: setup.config }),
+  });
+  if (out.exitCode === 0) return 'committed';
+  if (out.exitCode === 1) {
+    // git's status summary when the paths equal HEAD (LC_ALL=C).
+    if (
+      /^(?:nothing to commit|nothing added to commit|no changes added to commit)/m.test(out.stdout)
+    ) {
+      return 'nothing';
+    }
+    if (/pathspec '.*' did not match any file\(s\) known to git/.test(out.stderr))
+      return 'unknown-path';
+  }
+  throw cmd.settings.runner.failure(
+    args,
+    out,
+    { action: 'commit', fallback: setup === undefined ? 'COMMAND_FAILED' : 'SIGNING_FAILED' },
+    scrubber,
+  );
 }
 
 // Author and committer through the environment, so no config is read or written.

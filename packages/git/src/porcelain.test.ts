@@ -1,11 +1,6 @@
-// Reading `git push --porcelain` and `git cat-file --batch` output.
+// Reading `git push --porcelain` and `git show --format=raw` output.
 import { describe, expect, it } from 'vitest';
-import {
-  isLostRace,
-  parseCommitObject,
-  parsePushPorcelain,
-  previousObjectOf,
-} from './porcelain.js';
+import { isLostRace, parsePushPorcelain, parseShownCommit, previousObjectOf } from './porcelain.js';
 
 describe('parsePushPorcelain', () => {
   it('reads each ref line and skips the rest', () => {
@@ -47,10 +42,10 @@ describe('parsePushPorcelain', () => {
   });
 });
 
-describe('parseCommitObject', () => {
-  it('reads tree, parents, message and whether it is signed', () => {
+describe('parseShownCommit', () => {
+  it('reads sha, tree, parents, the message, whether it is signed, and the paths', () => {
     const raw = [
-      'abc123 commit 300',
+      'commit abc123',
       'tree t1',
       'parent p1',
       'parent p2',
@@ -60,19 +55,24 @@ describe('parseCommitObject', () => {
       ' U1NIU0lH',
       ' -----END SSH SIGNATURE-----',
       '',
-      'subject',
+      '    subject',
+      '    ',
+      '    body',
+      '      indented',
       '',
-      'body',
-      '',
+      'a b\0dir/new line\nname\0',
     ].join('\n');
-    expect(parseCommitObject(`${raw}\n`)).toEqual({
+    expect(parseShownCommit(raw)).toEqual({
       sha: 'abc123',
       tree: 't1',
       parents: ['p1', 'p2'],
-      message: 'subject\n\nbody',
+      message: 'subject\n\nbody\n  indented',
       signed: true,
+      files: ['a b', 'dir/new line\nname'],
     });
-    const root = parseCommitObject('def commit 10\ntree t2\nauthor A <a@x> 1 +0000\n\nfirst\n\n');
-    expect(root).toMatchObject({ parents: [], message: 'first', signed: false });
+    const root = parseShownCommit(
+      'commit def\ntree t2\nauthor A <a@x> 1 +0000\n\n    first\n\nf\0',
+    );
+    expect(root).toMatchObject({ parents: [], message: 'first', signed: false, files: ['f'] });
   });
 });

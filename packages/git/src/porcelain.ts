@@ -1,5 +1,5 @@
-// Reading git's machine-oriented output: `git push --porcelain` ref lines and the raw
-// commit objects of `git cat-file --batch`.
+// Reading git's machine-oriented output: `git push --porcelain` ref lines, and a commit
+// as `git show --format=raw --name-only -z` prints it.
 
 /** One ref line of `git push --porcelain`. */
 export interface PushedRef {
@@ -46,30 +46,27 @@ export function previousObjectOf(summary: string): string | undefined {
   return /^([0-9a-f]{4,64})\.\.\.?[0-9a-f]{4,64}/.exec(summary)?.[1];
 }
 
-/** The parts of a raw commit object the package reports. */
-export interface CommitObject {
+/** The parts of a commit the package reports. */
+export interface ShownCommit {
   readonly sha: string;
   readonly tree: string;
   readonly parents: readonly string[];
   readonly message: string;
   /** Whether it carries a `gpgsig` (or `gpgsig-sha256`) header: an OpenPGP or SSH signature. */
   readonly signed: boolean;
+  /** The paths it changed against its first parent (all of them for a root commit). */
+  readonly files: readonly string[];
 }
 
 /**
- * Reads `git cat-file --batch` output for one commit:
- * `<sha> commit <size>\n<headers>\n\n<message>\n`.
+ * Reads `git show --no-renames --name-only -z --format=raw <commit>`:
+ * `commit <sha>\n<headers>\n\n` then each message line indented by four spaces, a
+ * blank line, and the changed paths, each ended by NUL.
  */
-export function parseCommitObject(output: string): CommitObject {
-  const newline = output.indexOf('\n');
-  const [sha, type] = output.slice(0, newline).split(' ');
-  if (sha === undefined || type !== 'commit') {
-    throw new Error(`expected a commit object, got ${JSON.stringify(output.slice(0, 80))}`);
-  }
-  const body = output.slice(newline + 1);
-  const end = body.indexOf('\n\n');
-  const headers = (end === -1 ? body : body.slice(0, end)).split('\n');
-  const message = end === -1 ? '' : body.slice(end + 2).replace(/\n+$/, '');
+export function parseShownCommit(output: string): ShownCommit {
+  const end = output.indexOf('\n\n');
+  const headers = (end === -1 ? output : output.slice(0, end)).split('\n');
+  let sha = '';
   let tree = '';
   const parents: string[] = [];
   let signed = false;
@@ -79,9 +76,25 @@ export function parseCommitObject(output: string): CommitObject {
     const space = header.indexOf(' ');
     const key = header.slice(0, space);
     const value = header.slice(space + 1);
-    if (key === 'tree') tree = value;
+    if (key === 'commit') sha = value;
+    else if (key === 'tree') tree = value;
     else if (key === 'parent') parents.push(value);
     else if (key === 'gpgsig' || key === 'gpgsig-sha256') signed = true;
   }
-  return { sha, tree, parents, message, signed };
+  if (sha === '' || tree === '') {
+    throw new Error(
+      `expected git show --format=raw output, got ${JSON.stringify(output.slice(0, 80))}`,
+    );
+  }
+  const lines: string[] = [];
+  let rest = end === -1 ? '' : output.slice(end + 2);
+  while (rest.startsWith('    ')) {
+    const newline = rest.indexOf('\n');
+    lines.push(rest.slice(4, newline === -1 ? undefined : newline));
+    rest = newline === -1 ? '' : rest.slice(newline + 1);
+  }
+  // The blank line between the message and the paths.
+  if (rest.startsWith('\n')) rest = rest.slice(1);
+  const files = rest.split('\0').filter((path) => path !== '');
+  return { sha, tree, parents, message: lines.join('\n').trimEnd(), signed, files };
 }

@@ -68,24 +68,24 @@ export async function pushHead(
   const refspec =
     options.refspec === undefined ? undefined : checkRefspec(options.refspec, 'refspec');
   const { signal } = options;
-  const state = await cmd.git(
-    ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'],
-    { signal },
-    'push: read HEAD',
-  );
-  const [head, headRef] = state.stdout.split('\n') as [string, string | undefined];
-  let branch: string;
-  if (options.branch !== undefined) branch = checkBranch(options.branch, 'branch');
-  else if (headRef?.startsWith('refs/heads/')) branch = headRef.slice('refs/heads/'.length);
-  else {
-    throw new GitError(
-      'INVALID_ARGUMENT',
-      'push: HEAD is detached (a tag or commit checkout); name the `branch` to push to',
-    );
-  }
+  // HEAD, its parents (the usual previous head of a fast-forward) and the branch it is
+  // on are read while the push runs, which changes none of them; only a lease on the
+  // checked-out branch needs the branch's name before.
+  const readHead = cmd
+    .git(
+      ['rev-parse', 'HEAD', 'HEAD^@', '--symbolic-full-name', 'HEAD'],
+      { signal },
+      'push: read HEAD',
+    )
+    .then((out): HeadState => {
+      const lines = out.stdout.trim().split('\n');
+      return { sha: lines[0]!, parents: lines.slice(1, -1), ref: lines.at(-1)! };
+    });
+  readHead.catch(() => {});
+  let branch = options.branch === undefined ? undefined : checkBranch(options.branch, 'branch');
+  if (branch === undefined && lease !== undefined) branch = checkedOutBranch(await readHead);
   const remoteUrl =
     remote === cmd.settings.remote ? cmd.remoteUrl : await urlOf(cmd, remote, signal);
-  const target = `refs/heads/${branch}`;
   const common = [
     '--porcelain',
     ...(force ? ['--force'] : []),
@@ -94,27 +94,32 @@ export async function pushHead(
   const leaseFlag =
     lease === undefined
       ? []
-      : [`--force-with-lease=${target}${expect === undefined ? '' : `:${expect}`}`];
+      : [`--force-with-lease=refs/heads/${branch}${expect === undefined ? '' : `:${expect}`}`];
   const context: FailureContext = {
-    action: `push to ${branch} on ${remoteUrl}`,
+    action: `push to ${branch ?? 'the checked-out branch'} on ${remoteUrl}`,
     remote: remoteUrl,
-    ref: branch,
+    ...(branch === undefined ? {} : { ref: branch }),
   };
-  const args = ['push', ...common, ...leaseFlag, '--', remote, `HEAD:${target}`];
-  const out = await cmd.network(args, { signal }, context, false);
+  // Plain `HEAD` pushes the checked-out branch to the branch of the same name.
+  const source = branch === undefined ? 'HEAD' : `HEAD:refs/heads/${branch}`;
+  const args = ['push', ...common, ...leaseFlag, '--', remote, source];
+  const [state, out] = await Promise.all([readHead, cmd.network(args, { signal }, context, false)]);
+  const head = state.sha;
+  branch ??= checkedOutBranch(state);
+  const target = `refs/heads/${branch}`;
   const line = parsePushPorcelain(out.stdout).find((ref) => ref.to === target);
   if (out.exitCode !== 0) {
     if (line?.flag === '!' && isLostRace(line.summary, out.stderr)) {
       cmd.settings.logger?.warn?.(`${branch}: push rejected, the remote moved (${line.summary})`);
       return { kind: 'conflict', branch };
     }
-    throw cmd.settings.runner.failure(args, out, context);
+    throw cmd.settings.runner.failure(args, out, { ...context, ref: branch });
   }
   const before = await previousHead(
     cmd,
     line,
     head,
-    [...(expect ? [expect] : []), ...known],
+    [...(expect ? [expect] : []), ...known, ...state.parents],
     signal,
   );
   if (refspec !== undefined) {
@@ -140,6 +145,23 @@ export async function pushHead(
     `pushed ${head.slice(0, 12)} to ${branch} on ${remoteUrl}${result.forced ? ' (forced)' : ''}${refspec === undefined ? '' : `, then ${refspec}`}`,
   );
   return { kind: 'pushed', result, upToDate: line?.flag === '=' };
+}
+
+/** HEAD as a push reads it. */
+interface HeadState {
+  readonly sha: string;
+  readonly parents: readonly string[];
+  /** `refs/heads/<branch>`, or `HEAD` when detached. */
+  readonly ref: string;
+}
+
+// The branch HEAD is on, for a push that names none.
+function checkedOutBranch({ ref }: HeadState): string {
+  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length);
+  throw new GitError(
+    'INVALID_ARGUMENT',
+    'push: HEAD is detached (a tag or commit checkout); name the `branch` to push to',
+  );
 }
 
 // The branch's head before the push, from git's abbreviated `old..new`: one of the
