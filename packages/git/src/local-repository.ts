@@ -157,7 +157,8 @@ export class LocalRepository implements BranchRepository {
 
   /**
    * Lays out `base`'s head in the working tree for an `apply` step. Without `refresh`, a
-   * checked-out `base` that equals its remote-tracking ref is used as it is; otherwise
+   * checked-out `base` that tracks and equals the remote's, in a clean tree, is used as it
+   * is (no fetch); otherwise
    * (and always for a push branch, `branch` ≠ `base`, so it is built on the newest base)
    * `base` is fetched and the tree reset hard and cleaned to the remote's head, on a local
    * branch named `branch`.

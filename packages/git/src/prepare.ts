@@ -6,28 +6,34 @@
 import type { Commands } from './commands.js';
 
 /**
- * HEAD when it is the local `base` branch at the commit its remote-tracking ref names (a
- * fresh clone, or the state after a push); `undefined` when anything else is checked out
- * (another branch, a detached HEAD, the commits of a failed attempt) and a reset is needed.
+ * HEAD when the working tree can be used as it is: the local `base` branch, tracking the
+ * remote's, even with it (a fresh clone, or the state after a push), and clean (no change,
+ * no untracked file: nothing a failed attempt left behind). `undefined` when anything
+ * else is checked out and a reset is needed. One `git status`, no network.
  */
 export async function unchangedHead(
   cmd: Commands,
   base: string,
   signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  const state = await cmd.exec(
-    [
-      'rev-parse',
-      'HEAD',
-      `refs/remotes/${cmd.settings.remote}/${base}`,
-      '--symbolic-full-name',
-      'HEAD',
-    ],
+  const status = await cmd.exec(
+    ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--ignore-submodules'],
     { signal },
   );
-  if (state.exitCode !== 0) return undefined;
-  const [head, tracking, ref] = state.stdout.split('\n');
-  return ref === `refs/heads/${base}` && head === tracking ? head : undefined;
+  if (status.exitCode !== 0) return undefined;
+  const headers = new Map<string, string>();
+  for (const entry of status.stdout.split('\0')) {
+    if (entry === '') continue;
+    // Anything but a `# branch.*` header is a changed or untracked path.
+    if (!entry.startsWith('# ')) return undefined;
+    const [key, ...value] = entry.slice(2).split(' ');
+    headers.set(key!, value.join(' '));
+  }
+  const clean =
+    headers.get('branch.head') === base &&
+    headers.get('branch.upstream') === `${cmd.settings.remote}/${base}` &&
+    headers.get('branch.ab') === '+0 -0';
+  return clean ? headers.get('branch.oid') : undefined;
 }
 
 /**

@@ -95,6 +95,32 @@ describe('updateBranch with LocalRepository', () => {
     expect(await fixture.head()).toBe(head);
   });
 
+  it('starts from a clean tree after an apply that failed halfway', async () => {
+    await using fixture = await createGitFixture({ files: { 'app.yaml': 'image: app:1\n' } });
+    const [repository] = await clones(fixture, 1);
+    const options = { repository: repository!, branch: 'main', message: 'bump', author: BOT };
+    const failing: ApplyStep = async (dir) => {
+      await writeFile(join(dir, 'half-done.txt'), 'left behind\n');
+      await writeFile(join(dir, 'app.yaml'), 'image: app:broken\n');
+      throw new Error('apply failed');
+    };
+    await expect(updateBranch({ ...options, apply: failing })).rejects.toThrow('apply failed');
+    const found: string[] = [];
+    const result = await updateBranch({
+      ...options,
+      apply: async (dir, context) => {
+        found.push(await readFile(join(dir, 'app.yaml'), 'utf8'));
+        found.push(
+          String(await readFile(join(dir, 'half-done.txt'), 'utf8').catch(() => 'absent')),
+        );
+        return writeFileStep('app.yaml', 'image: app:2\n')(dir, context);
+      },
+    });
+    expect(found).toEqual(['image: app:1\n', 'absent']);
+    expect(result).toMatchObject({ status: 'pushed', attempts: 1 });
+    expect(await fixture.files()).toEqual(['app.yaml']);
+  });
+
   it('gives up with ATTEMPTS_EXHAUSTED when the remote moved during every attempt', async () => {
     await using fixture = await createGitFixture({ files: { 'app.yaml': 'image: app:1\n' } });
     const [repository] = await clones(fixture, 1);
