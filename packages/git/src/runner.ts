@@ -68,11 +68,6 @@ export class GitRunner {
     this.#settings = settings;
   }
 
-  /** The repository's scrubber. */
-  get scrubber(): Scrubber {
-    return this.#settings.scrubber;
-  }
-
   /**
    * Runs git and returns what it printed, whatever its exit code.
    *

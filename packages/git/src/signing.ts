@@ -18,7 +18,7 @@ import { SSH_ASKPASS_SCRIPT, SSH_PASSPHRASE_VARIABLE, withFinalNewline } from '.
 import type { ConfigEntry, Environment } from './environment.js';
 import { GitError } from './errors.js';
 import type { Scrubber } from './redact.js';
-import { spawnProgram } from './spawn.js';
+import { type ProgramOutput, spawnProgram } from './spawn.js';
 import type { SigningKey } from './types.js';
 
 /** What `git commit` needs to sign with one key. */
@@ -114,12 +114,7 @@ async function importGpgKey(
   options: { scrubber: Scrubber; signal?: AbortSignal | undefined },
 ): Promise<string> {
   const gpg = (args: string[], input?: string) =>
-    runTool('gpg', ['--batch', '--no-tty', ...args], {
-      env,
-      input,
-      scrubber: options.scrubber,
-      signal: options.signal,
-    });
+    runTool('gpg', ['--batch', '--no-tty', ...args], { env, input, signal: options.signal });
   const imported = await gpg(['--import'], armoredKey);
   if (imported.exitCode !== 0) {
     throw signingFailed('gpg could not import the signing key', imported.stderr, options.scrubber);
@@ -161,7 +156,6 @@ async function sshSigning(
   }
   const loaded = await runTool('ssh-keygen', ['-y', '-f', keyFile], {
     env: toolEnvironment(options.env, env),
-    scrubber: options.scrubber,
     signal: options.signal,
   });
   if (loaded.exitCode !== 0) {
@@ -197,10 +191,9 @@ async function runTool(
   options: {
     env: Record<string, string>;
     input?: string | undefined;
-    scrubber: Scrubber;
     signal?: AbortSignal | undefined;
   },
-) {
+): Promise<ProgramOutput> {
   try {
     return await spawnProgram(program, args, options);
   } catch (error) {
