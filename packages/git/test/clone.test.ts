@@ -1,6 +1,8 @@
 // LocalRepository.clone and open against real bare repositories over file://: Flux's
 // ref precedence, shallow by default, sparse checkouts, and the refusals.
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expectCode, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
 import { createGitFixture, type GitFixture } from '@tagsmith/testkit';
@@ -211,6 +213,31 @@ describe('LocalRepository.clone', () => {
       'ABORTED',
     );
     await expect(access(join(dir.path, 'b'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('LocalRepository.clone, aborted', () => {
+  it('kills git when the signal fires mid-command, and leaves nothing behind', async () => {
+    await using dir = await tempDir('clone');
+    const controller = new AbortController();
+    // A server that accepts and never answers: git waits until the abort kills it.
+    const silent = createServer(() => controller.abort());
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const { port } = silent.address() as AddressInfo;
+    const target = join(dir.path, 'work');
+    try {
+      await expectCode(
+        LocalRepository.clone(`http://127.0.0.1:${port}/repo.git`, target, {
+          signal: controller.signal,
+        }),
+        GitError,
+        'ABORTED',
+      );
+    } finally {
+      silent.closeAllConnections?.();
+      await new Promise((done) => silent.close(done));
+    }
+    await expect(access(target)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

@@ -142,6 +142,31 @@ describe('updateBranch with LocalRepository', () => {
     expect((await fixture.log())[0]!.message).toBe('another writer');
   });
 
+  it('stops with ABORTED when the signal fires while it waits to retry', async () => {
+    await using fixture = await createGitFixture({ files: { 'app.yaml': 'image: app:1\n' } });
+    const [repository] = await clones(fixture, 1);
+    await fixture.commit({ 'other.txt': 'x\n' }, 'another writer');
+    const controller = new AbortController();
+    // The retry is announced before the wait starts: abort right then.
+    const logger = { info: (line: string) => line.includes('attempt 2') && controller.abort() };
+    await expectCode(
+      updateBranch({
+        repository: repository!,
+        branch: 'main',
+        apply: writeFileStep('app.yaml', 'image: app:2\n'),
+        message: 'bump',
+        author: BOT,
+        backoffMs: 60_000,
+        random: () => 0.5,
+        signal: controller.signal,
+        logger,
+      }),
+      GitError,
+      'ABORTED',
+    );
+    expect((await fixture.log())[0]!.message).toBe('another writer');
+  });
+
   describe('a push branch (tagsmith/update on main)', () => {
     const branch = 'tagsmith/update';
 
