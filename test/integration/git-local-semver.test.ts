@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const matchSemver = (range: string, tags: readonly string[]) =>
   selectTag(tags, { policy: { semver: { range } } });
 
-describe('LocalRepository.clone with ref.semver and selectTag', () => {
+describe('LocalRepository.clone with ref.semver and selectTag', { timeout: 60_000 }, () => {
   it('checks out the highest tag in the range, and NOT_FOUND when none is', async () => {
     await using fixture = await createGitFixture({
       files: { 'app.yaml': 'version: 1.0.0\n' },

@@ -45,7 +45,7 @@ async function headOf(dir: string) {
   };
 }
 
-describe('LocalRepository.clone', () => {
+describe('LocalRepository.clone', { timeout: 60_000 }, () => {
   it("checks out the remote's default branch, shallow, as a local branch tracking the remote", async () => {
     await using repo = await fixture();
     await using dir = await tempDir('clone');
@@ -216,7 +216,7 @@ describe('LocalRepository.clone', () => {
   });
 });
 
-describe('LocalRepository.clone, aborted', () => {
+describe('LocalRepository.clone, aborted', { timeout: 60_000 }, () => {
   it('kills git when the signal fires mid-command, and leaves nothing behind', async () => {
     await using dir = await tempDir('clone');
     const controller = new AbortController();
@@ -241,7 +241,7 @@ describe('LocalRepository.clone, aborted', () => {
   });
 });
 
-describe('LocalRepository.open', () => {
+describe('LocalRepository.open', { timeout: 60_000 }, () => {
   it('opens the top of a working tree and refuses anything else with NOT_A_REPOSITORY', async () => {
     await using repo = await fixture();
     await using dir = await tempDir('open');
@@ -255,7 +255,7 @@ describe('LocalRepository.open', () => {
   });
 });
 
-describe('the environment git runs in', () => {
+describe('the environment git runs in', { timeout: 60_000 }, () => {
   it('reads the global config only with useGlobalConfig', async () => {
     await using repo = await fixture();
     await using home = await tempDir('home');

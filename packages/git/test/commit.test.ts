@@ -16,7 +16,7 @@ async function setUp() {
   return { fixture, repository, dir: repository.dir };
 }
 
-describe('LocalRepository.commit', () => {
+describe('LocalRepository.commit', { timeout: 60_000 }, () => {
   it('commits exactly the named files; a stray change stays unstaged and a staged one stays staged', async () => {
     const { fixture, repository, dir } = await setUp();
     await using _ = fixture;

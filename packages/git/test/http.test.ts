@@ -29,7 +29,7 @@ const cases: { name: string; auth: GitServerAuth; credentials: GitCredentials }[
   },
 ];
 
-describe('LocalRepository over HTTP', () => {
+describe('LocalRepository over HTTP', { timeout: 60_000 }, () => {
   it.each(cases)('clones, commits and pushes with $name', async ({ auth, credentials }) => {
     await using fixture = await createGitFixture({ files: { 'app.yaml': 'image: app:1\n' } });
     await using server = await serveGit(fixture.bareDir, { auth });

@@ -25,7 +25,7 @@ async function setUp(options: { depth?: number } = {}) {
 
 const ZERO = '0'.repeat(40);
 
-describe('LocalRepository.push', () => {
+describe('LocalRepository.push', { timeout: 60_000 }, () => {
   it('pushes HEAD to the checked-out branch and says what moved', async () => {
     const { fixture, repository, change, lines } = await setUp();
     await using _ = fixture;

@@ -104,7 +104,7 @@ async function agentsUnder(path: string): Promise<string[]> {
   return found;
 }
 
-describe('signed commits', () => {
+describe('signed commits', { timeout: 60_000 }, () => {
   it('signs with an OpenPGP key, with or without a passphrase; git verify-commit accepts both', async () => {
     const { fixture, dir, tmp, change } = await setUp();
     await using _ = fixture;

@@ -37,7 +37,7 @@ async function clones(fixture: GitFixture, n: number, depth = 1): Promise<LocalR
   );
 }
 
-describe('updateBranch with LocalRepository', () => {
+describe('updateBranch with LocalRepository', { timeout: 60_000 }, () => {
   it('lands every change of N concurrent writers on the same branch, none lost', async () => {
     await using fixture = await createGitFixture({ files: { 'README.md': '# race\n' } });
     const n = 5;
@@ -167,7 +167,7 @@ describe('updateBranch with LocalRepository', () => {
     expect((await fixture.log())[0]!.message).toBe('another writer');
   });
 
-  describe('a push branch (tagsmith/update on main)', () => {
+  describe('a push branch (tagsmith/update on main)', { timeout: 60_000 }, () => {
     const branch = 'tagsmith/update';
 
     async function setUp(depth = 1) {
