@@ -130,6 +130,19 @@ describe('docs/errors.md lists exactly the members of every code and kind union'
     expect([...table!].sort()).toEqual([...members].sort());
   });
 
+  // Discovery skips a package without src/errors.ts; these must never go unseen.
+  it('checks the code union of every package that throws its own error', () => {
+    expect(unions.map((u) => u.name)).toEqual(
+      expect.arrayContaining([
+        'PolicyErrorCode',
+        'RegistryErrorCode',
+        'SettersErrorCode',
+        'TestkitErrorCode',
+        'GitErrorCode',
+      ]),
+    );
+  });
+
   it('has no section or table that no union backs', () => {
     const backed = new Set(unions.map((u) => `${u.pkg} ${u.column}`));
     const documented = [...sections].flatMap(([pkg, tables]) =>

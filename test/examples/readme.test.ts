@@ -1,6 +1,6 @@
 // READMEs checked against what the code really prints: the root README's demo
-// sample against a run of the demo, and the testkit README's example, run as
-// the plain JavaScript it says it is, against its output comments.
+// sample against a run of the demo, and the testkit and git READMEs' examples,
+// run as the plain JavaScript they say they are, against their output comments.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -42,6 +42,25 @@ function withoutRunSpecifics(text: string): string {
     .replace(/^committed [0-9a-f]+ /gm, 'committed COMMIT ');
 }
 
+/**
+ * Runs each `js` block of a README as an ES module from the repository root, where
+ * `@tagsmith/*` resolve to the built packages, and checks that it prints exactly the
+ * comments under its `console.log` lines; the README must have at least `minimum`.
+ */
+async function expectExamplesToPrintTheirComments(path: string, minimum: number): Promise<void> {
+  const readme = await readFile(join(repoRoot, path), 'utf8');
+  const examples = codeBlocks(readme).filter((block) => block.lang === 'js');
+  expect(examples.length).toBeGreaterThanOrEqual(minimum);
+  for (const { code } of examples) {
+    const expected = expectedOutput(code);
+    expect(expected.length).toBeGreaterThan(0);
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', code], {
+      cwd: repoRoot,
+    });
+    expect(stdout.trimEnd().split('\n')).toEqual(expected);
+  }
+}
+
 describe('READMEs', () => {
   test('the root README shows what the demo prints', { timeout: 60_000 }, async () => {
     const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
@@ -56,18 +75,14 @@ describe('READMEs', () => {
   test('every testkit README example runs as plain JavaScript and prints its comments', {
     timeout: 60_000,
   }, async () => {
-    const readme = await readFile(join(repoRoot, 'packages/testkit/README.md'), 'utf8');
-    const examples = codeBlocks(readme).filter((block) => block.lang === 'js');
     // The registry, the git fixture, the git server and the GitHub server each have one.
-    expect(examples.length).toBeGreaterThanOrEqual(4);
-    for (const { code } of examples) {
-      const expected = expectedOutput(code);
-      expect(expected.length).toBeGreaterThan(0);
-      // Run from the repository root, where `@tagsmith/testkit` resolves to the built package.
-      const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', code], {
-        cwd: repoRoot,
-      });
-      expect(stdout.trimEnd().split('\n')).toEqual(expected);
-    }
+    await expectExamplesToPrintTheirComments('packages/testkit/README.md', 4);
+  });
+
+  test('every git README example runs as plain JavaScript and prints its comments', {
+    timeout: 60_000,
+  }, async () => {
+    // A bot committing to a local repository with updateBranch, and one opening a PR on the testkit GitHub server.
+    await expectExamplesToPrintTheirComments('packages/git/README.md', 2);
   });
 });

@@ -16,6 +16,15 @@ export type {
 } from './github-repository.js';
 export { GitHubRepository } from './github-repository.js';
 export type {
+  CheckoutRef,
+  CloneOptions,
+  CommitOptions,
+  OpenOptions,
+  PushOptions,
+  RepositoryOptions,
+} from './local-options.js';
+export { LocalRepository } from './local-repository.js';
+export type {
   Author,
   BranchRepository,
   CommitResult,
