@@ -1,4 +1,4 @@
-// The four packages as a user gets them: packed with pnpm (so `workspace:*`
+// The packages as a user gets them: packed with pnpm (so `workspace:*`
 // becomes a version), installed with npm from the tarballs into fresh projects
 // outside the repository, then run as an ES module and through require(),
 // type-checked by strict TypeScript under both module resolutions with
@@ -19,7 +19,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = join(repoRoot, 'test/packaging/fixtures');
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 // oci is internal, but registry, setters and testkit depend on it: it is packed and installed with them.
-const PACKAGES = ['oci', 'policy', 'registry', 'setters', 'testkit'] as const;
+const PACKAGES = ['git', 'oci', 'policy', 'registry', 'setters', 'testkit'] as const;
 type PackageName = (typeof PACKAGES)[number];
 /**
  * The packages whose public types need no @types/node (checked without it
@@ -74,6 +74,12 @@ const EXPECTED_CALLS = {
   invalidReference: 'INVALID_REFERENCE',
   // The default User-Agent: the installed client reads its version from its own package.json.
   userAgent: `tagsmith-registry/${registryVersion}`,
+  git: {
+    localStatus: 'pushed',
+    githubCommitted: ['app.yaml'],
+    remoteFile: 'image: team/app:2.0.0\n',
+    notARepository: 'NOT_A_REPOSITORY',
+  },
 };
 
 interface Run {

@@ -23,9 +23,11 @@ export async function checkRepositoryPaths(root: string, files: unknown): Promis
       'commit: `files` must be an array of repository-relative paths',
     );
   }
-  const checked = (files as string[]).map(normalizeRelative);
-  for (const path of checked) await refuseSymlinkedParents(root, path);
-  return [...new Set(checked)];
+  const checked = [...new Set((files as string[]).map(normalizeRelative))];
+  // A bump touches many files in few directories: each directory is looked at once.
+  const directories = new Map<string, Promise<DirectoryKind>>();
+  await Promise.all(checked.map((path) => refuseSymlinkedParents(root, path, directories)));
+  return checked;
 }
 
 function normalizeRelative(file: string): string {
@@ -48,23 +50,42 @@ function normalizeRelative(file: string): string {
 // git itself refuses "beyond a symbolic link", but only once it runs, and a symlinked
 // directory pointing outside is how a path escapes without `..`. Every directory on the
 // way is checked with lstat; a missing one ends the walk (the file is being deleted).
-async function refuseSymlinkedParents(root: string, path: string): Promise<void> {
+async function refuseSymlinkedParents(
+  root: string,
+  path: string,
+  directories: Map<string, Promise<DirectoryKind>>,
+): Promise<void> {
   const parts = path.split('/');
   for (let depth = 1; depth < parts.length; depth++) {
     const dir = parts.slice(0, depth).join('/');
-    let stats: Awaited<ReturnType<typeof lstat>>;
-    try {
-      stats = await lstat(`${root}/${dir}`);
-    } catch {
-      return;
+    let kind = directories.get(dir);
+    if (kind === undefined) {
+      kind = kindOf(`${root}/${dir}`);
+      directories.set(dir, kind);
     }
-    if (stats.isSymbolicLink()) {
-      throw new GitError(
-        'UNSAFE_PATH',
-        `commit: ${JSON.stringify(path)} goes through the symlink ${JSON.stringify(dir)}; name the file where it really is`,
-        { path },
-      );
+    switch (await kind) {
+      case 'symlink':
+        throw new GitError(
+          'UNSAFE_PATH',
+          `commit: ${JSON.stringify(path)} goes through the symlink ${JSON.stringify(dir)}; name the file where it really is`,
+          { path },
+        );
+      case 'directory':
+        continue;
+      default:
+        return;
     }
-    if (!stats.isDirectory()) return;
+  }
+}
+
+type DirectoryKind = 'directory' | 'symlink' | 'other' | 'missing';
+
+async function kindOf(path: string): Promise<DirectoryKind> {
+  try {
+    const stats = await lstat(path);
+    if (stats.isSymbolicLink()) return 'symlink';
+    return stats.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return 'missing';
   }
 }
