@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gitTestEnv } from '@tagsmith/test-utils';
 import type { Author, Logger } from '../src/index.js';
 
 /** The automation's identity in every test. */
@@ -12,21 +13,8 @@ export const BOT: Author = { name: 'tagsmith-bot', email: 'bot@example.com' };
 /** A person who is not the automation. */
 export const PERSON: Author = { name: 'Pat Person', email: 'pat@example.com' };
 
-/** The controlled environment the checks run git in, with `extra` on top. */
-export function checkEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('GIT_')) env[key] = value;
-  }
-  return {
-    ...env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    LC_ALL: 'C',
-    ...extra,
-  };
-}
+/** The controlled environment the checks run git in (see `gitTestEnv`), with `extra` on top. */
+export const checkEnv = gitTestEnv;
 
 /** Runs git in `cwd` and resolves with its trimmed stdout; rejects with its stderr when it fails. */
 export function git(

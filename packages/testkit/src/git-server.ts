@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { TestkitError } from './errors.js';
 import { answerWithHttpBackend } from './git-cgi.js';
 import { gitEnv, runGit } from './git-run.js';
+import { listenOnFreePort } from './listen.js';
 
 /**
  * How the server authenticates every request:
@@ -146,13 +147,7 @@ export async function serveGit(bareDir: string, options: ServeGitOptions = {}): 
       });
     }
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, options.host ?? '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
+  await listenOnFreePort(server, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 

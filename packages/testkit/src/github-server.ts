@@ -15,6 +15,7 @@ import { BareRepository } from './github-git.js';
 import { type PullRequestRecord, PullRequestStore } from './github-pulls.js';
 import { githubError, notFound } from './github-reply.js';
 import { route } from './github-routes.js';
+import { listenOnFreePort } from './listen.js';
 import type { Reply } from './reply.js';
 
 /** Options of {@link startGitHubServer}. */
@@ -235,13 +236,7 @@ async function listen(state: ServerState, host: string): Promise<Server> {
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOnFreePort(server, host);
   return server;
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Authenticator } from './auth.js';
 import { handleBlob, handleUpload } from './blobs.js';
 import { type FaultList, type FaultRule, faultCode } from './faults.js';
+import { listenOnFreePort } from './listen.js';
 import { handleManifest } from './manifests.js';
 import { jsonReply, ociError, type Reply } from './reply.js';
 import type { ApiRequest } from './request.js';
@@ -47,13 +48,7 @@ export async function listen(state: ServerState, host: string): Promise<Server> 
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOnFreePort(server, host);
   return server;
 }
 

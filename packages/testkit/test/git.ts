@@ -2,6 +2,7 @@
 // config, no prompt, the C locale. Kept apart from the testkit's own runner so
 // the tests check the fixture with an independent git invocation.
 import { execFile } from 'node:child_process';
+import { gitTestEnv } from '@tagsmith/test-utils';
 
 /** What a finished git command printed and how it exited. */
 export interface GitOutcome {
@@ -20,21 +21,8 @@ export interface GitCall {
   readonly input?: string;
 }
 
-/** The controlled environment, with `extra` on top. */
-export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('GIT_')) env[key] = value;
-  }
-  return {
-    ...env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    LC_ALL: 'C',
-    ...extra,
-  };
-}
+/** The controlled environment the checks run git in (see `gitTestEnv`), with `extra` on top. */
+export const testEnv = gitTestEnv;
 
 /** Runs git and resolves with its outcome, whatever the exit code. */
 export function tryGit(args: readonly string[], call: GitCall = {}): Promise<GitOutcome> {
