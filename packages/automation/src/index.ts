@@ -1,0 +1,22 @@
+// The declarations use Node's types (`AbortSignal`, `NodeJS.ProcessEnv`), so they load
+// @types/node themselves: TypeScript 7 loads no @types package that a consumer's tsconfig
+// does not list in `types`. `preserve` keeps this line in dist/index.d.ts.
+/// <reference types="node" preserve="true" />
+
+export type {
+  AutomationConfig,
+  CheckoutRefConfig,
+  ConfigProblem,
+  ConfigProblemKind,
+  CredentialReference,
+  DigestReflectionPolicy,
+  GitCredentialsReference,
+  GitSourceConfig,
+  ImagePolicyConfig,
+  ImageRepositoryConfig,
+  LabelSelector,
+  SourceLocation,
+  UpdateAutomationConfig,
+} from './config-types.js';
+export type { AutomationErrorCode, AutomationErrorDetails } from './errors.js';
+export { AutomationError } from './errors.js';
