@@ -7,16 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { GitError } from './errors.js';
-import { mapInBatches } from './github-batch.js';
-import { type FailureContext, githubMessage, responseStatus, toGitError } from './github-errors.js';
+import { GitHubApi, requestOptions, requireName, scrubSecrets } from './github-api.js';
+import { responseStatus, toGitError } from './github-errors.js';
 import { createOctokit, defaultUserAgent } from './github-octokit.js';
-import {
-  FILE_MODES,
-  gitBlobSha1,
-  type RemoteEntry,
-  readTree,
-  type TreeFetcher,
-} from './github-tree.js';
+import { openOrUpdatePullRequest } from './github-pulls.js';
+import { type RemoteEntry, readTree } from './github-tree.js';
 import { layOut, readChanges, repositoryPath } from './github-workspace.js';
 import type {
   Author,
@@ -152,17 +147,9 @@ interface WorkspaceState {
   pushHead: string | undefined;
 }
 
-/** A tree that differs from its base, and the paths that differ. */
-interface BuiltTree {
-  sha: string;
-  files: string[];
-}
-
 const DEFAULT_BASE_URL = 'https://api.github.com';
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RATE_LIMIT_RETRIES = 2;
-// Blob uploads in flight at once; the throttling plugin still paces writes as configured.
-const UPLOADS_AT_ONCE = 4;
 
 /**
  * A GitHub repository reached through the REST API, no clone: read files and trees at a
@@ -186,21 +173,17 @@ export class GitHubRepository implements BranchRepository {
   readonly owner: string;
   /** The repository name. */
   readonly repo: string;
-  readonly #octokit: Octokit;
-  readonly #remote: string;
+  readonly #api: GitHubApi;
   readonly #workDir: string;
-  readonly #logger: Logger | undefined;
-  readonly #secrets: readonly string[];
   readonly #workspaces = new Map<string, WorkspaceState>();
-  #defaultBranch: Promise<string> | undefined;
 
   /** @throws {GitError} `INVALID_ARGUMENT` for a missing owner or repo or a bad option. */
   constructor(options: GitHubRepositoryOptions) {
     this.owner = requireName(options?.owner, 'owner');
     this.repo = requireName(options.repo, 'repo');
-    this.#logger = options.logger;
     this.#workDir = options.workDir ?? tmpdir();
-    this.#secrets = options.auth === undefined || options.auth === '' ? [] : [options.auth];
+    const secrets = options.auth === undefined || options.auth === '' ? [] : [options.auth];
+    let octokit: Octokit;
     if (options.octokit !== undefined) {
       const clash = (
         [
@@ -219,9 +202,9 @@ export class GitHubRepository implements BranchRepository {
           `GitHubRepository: ${clash.join(', ')} configure the Octokit built when none is given; set them on the Octokit you pass instead`,
         );
       }
-      this.#octokit = options.octokit;
+      octokit = options.octokit;
     } else {
-      this.#octokit = createOctokit({
+      octokit = createOctokit({
         auth: options.auth,
         baseUrl: options.baseUrl,
         userAgent: options.userAgent ?? defaultUserAgent(),
@@ -234,11 +217,18 @@ export class GitHubRepository implements BranchRepository {
         ),
         writeIntervalMs: interval(options.writeIntervalMs),
         fetch: options.fetch,
-        scrub: (text) => this.#scrub(text),
+        scrub: (text) => scrubSecrets(text, secrets),
       });
     }
-    const baseUrl = String(this.#octokit.request.endpoint.DEFAULTS.baseUrl ?? DEFAULT_BASE_URL);
-    this.#remote = `${withoutUserInfo(baseUrl)}/repos/${this.owner}/${this.repo}`;
+    const baseUrl = String(octokit.request.endpoint.DEFAULTS.baseUrl ?? DEFAULT_BASE_URL);
+    this.#api = new GitHubApi({
+      octokit,
+      owner: this.owner,
+      repo: this.repo,
+      remote: `${withoutUserInfo(baseUrl)}/repos/${this.owner}/${this.repo}`,
+      logger: options.logger,
+      secrets,
+    });
   }
 
   /**
@@ -256,12 +246,12 @@ export class GitHubRepository implements BranchRepository {
   ): Promise<string | undefined> {
     const path = repositoryPath(file, 'readFile');
     const { signal } = options;
-    const at = ref ?? (await this.#getDefaultBranch(signal));
-    const context = this.#context(`readFile ${path} at ${at}`, signal, { ref: at, path });
+    const at = ref ?? (await this.#api.getDefaultBranch(signal));
+    const context = this.#api.context(`readFile ${path} at ${at}`, signal, { ref: at, path });
     let data: unknown;
     try {
       data = (
-        await this.#octokit.rest.repos.getContent({
+        await this.#api.octokit.rest.repos.getContent({
           owner: this.owner,
           repo: this.repo,
           path,
@@ -271,7 +261,7 @@ export class GitHubRepository implements BranchRepository {
       ).data;
     } catch (error) {
       if (responseStatus(error) !== 404) throw toGitError(error, context);
-      await this.#resolveCommit(at, signal);
+      await this.#api.resolveCommit(at, signal);
       return undefined;
     }
     if (Array.isArray(data)) return undefined;
@@ -281,7 +271,7 @@ export class GitHubRepository implements BranchRepository {
     const bytes =
       found.encoding === 'base64' && typeof found.content === 'string'
         ? Buffer.from(found.content, 'base64')
-        : await this.#blob(found.sha, signal);
+        : await this.#api.blob(found.sha, signal);
     return Buffer.from(bytes).toString('utf8');
   }
 
@@ -300,10 +290,10 @@ export class GitHubRepository implements BranchRepository {
         ? undefined
         : repositoryPath(path, 'listFiles');
     const { signal } = options;
-    const at = ref ?? (await this.#getDefaultBranch(signal));
-    const { tree } = await this.#resolveCommit(at, signal);
+    const at = ref ?? (await this.#api.getDefaultBranch(signal));
+    const { tree } = await this.#api.resolveCommit(at, signal);
     const entries = await readTree(
-      this.#treeFetcher(signal),
+      this.#api.treeFetcher(signal),
       tree,
       scope === undefined ? undefined : [scope],
     );
@@ -334,25 +324,25 @@ export class GitHubRepository implements BranchRepository {
     const { signal } = options;
     const message = requireMessage(options.message);
     const changes = fileChanges(options.files);
-    let parent = await this.#branchHead(branch, signal);
+    let parent = await this.#api.branchHead(branch, signal);
     const create = parent === undefined;
     if (parent === undefined) {
-      const base = options.base ?? (await this.#getDefaultBranch(signal));
-      parent = await this.#branchHead(base, signal);
+      const base = options.base ?? (await this.#api.getDefaultBranch(signal));
+      parent = await this.#api.branchHead(base, signal);
       if (parent === undefined) {
         throw new GitError(
           'NOT_FOUND',
           `commitFiles: neither ${branch} nor its base ${base} exists in ${this.owner}/${this.repo}`,
-          { remote: this.#remote, ref: base },
+          { remote: this.#api.remote, ref: base },
         );
       }
     }
-    const { tree } = await this.#getCommit(parent, signal);
-    const known = await readTree(this.#treeFetcher(signal), tree, [...changes.keys()]);
-    const built = await this.#buildTree(tree, changes, known, signal);
+    const { tree } = await this.#api.getCommit(parent, signal);
+    const known = await readTree(this.#api.treeFetcher(signal), tree, [...changes.keys()]);
+    const built = await this.#api.buildTree(tree, changes, known, signal);
     if (built === undefined) return undefined;
     const author = options.author;
-    const commit = await this.#createCommit(
+    const commit = await this.#api.createCommit(
       built,
       parent,
       message,
@@ -361,17 +351,17 @@ export class GitHubRepository implements BranchRepository {
       signal,
     );
     const moved = create
-      ? (await this.#createRef(branch, commit.sha, signal)) !== 'created'
-      : (await this.#updateRef(branch, commit.sha, false, signal)) !== 'updated';
+      ? (await this.#api.createRef(branch, commit.sha, signal)) !== 'created'
+      : (await this.#api.updateRef(branch, commit.sha, false, signal)) !== 'updated';
     if (moved) {
       throw new GitError(
         'PUSH_REJECTED',
         `commitFiles: ${branch} ${create ? 'was created' : 'moved'} while the commit was being made; ` +
           'nothing was overwritten. Use updateBranch to retry the change on the new head.',
-        { remote: this.#remote, ref: branch },
+        { remote: this.#api.remote, ref: branch },
       );
     }
-    this.#logger?.info?.(
+    this.#api.logger?.info?.(
       `${this.owner}/${this.repo} ${branch}: committed ${commit.sha.slice(0, 12)}`,
     );
     return commit;
@@ -394,25 +384,25 @@ export class GitHubRepository implements BranchRepository {
     const scopes = options.paths?.map((scope) =>
       scope === '' || scope === '.' ? '' : repositoryPath(scope, 'prepare'),
     );
-    const head = await this.#branchHead(base, signal);
+    const head = await this.#api.branchHead(base, signal);
     if (head === undefined) {
       throw new GitError(
         'NOT_FOUND',
         `prepare: branch ${base} does not exist in ${this.owner}/${this.repo}`,
         {
-          remote: this.#remote,
+          remote: this.#api.remote,
           ref: base,
         },
       );
     }
-    const { tree } = await this.#getCommit(head, signal);
-    const pushHead = branch === base ? undefined : await this.#branchHead(branch, signal);
-    const entries = await readTree(this.#treeFetcher(signal), tree, scopes);
+    const { tree } = await this.#api.getCommit(head, signal);
+    const pushHead = branch === base ? undefined : await this.#api.branchHead(branch, signal);
+    const entries = await readTree(this.#api.treeFetcher(signal), tree, scopes);
     const dir = await mkdtemp(join(this.#workDir, 'tagsmith-github-'));
     try {
-      const skipped = await layOut(dir, entries, (sha) => this.#blob(sha, signal));
+      const skipped = await layOut(dir, entries, (sha) => this.#api.blob(sha, signal));
       if (skipped.length > 0) {
-        this.#logger?.debug?.(
+        this.#api.logger?.debug?.(
           `prepare ${base}: not laid out (symlinks, submodules): ${skipped.join(', ')}`,
         );
       }
@@ -452,12 +442,12 @@ export class GitHubRepository implements BranchRepository {
     const message = requireMessage(options.message);
     const changes = await readChanges(workspace.dir, options.files);
     const known = await this.#knownEntries(state, [...changes.keys()], signal);
-    const built = await this.#buildTree(state.tree, changes, known, signal);
+    const built = await this.#api.buildTree(state.tree, changes, known, signal);
     if (built === undefined) return { status: 'unchanged' };
     const committer = options.committer ?? options.author;
     const { branch, base, head } = workspace;
     if (branch === base) {
-      const commit = await this.#createCommit(
+      const commit = await this.#api.createCommit(
         built,
         head,
         message,
@@ -465,17 +455,17 @@ export class GitHubRepository implements BranchRepository {
         committer,
         signal,
       );
-      if ((await this.#updateRef(branch, commit.sha, false, signal)) !== 'updated') {
+      if ((await this.#api.updateRef(branch, commit.sha, false, signal)) !== 'updated') {
         return this.#conflict(branch, signal);
       }
       return { status: 'pushed', commit, push: this.#push(branch, commit.sha, head, false) };
     }
     // The push branch is held to what prepare saw, as --force-with-lease holds a push to
     // what was fetched: a writer that created or moved it since wins, and we start over.
-    const remoteHead = await this.#branchHead(branch, signal);
+    const remoteHead = await this.#api.branchHead(branch, signal);
     if (remoteHead !== state.pushHead) return conflictAt(remoteHead);
     if (remoteHead === undefined) {
-      const commit = await this.#createCommit(
+      const commit = await this.#api.createCommit(
         built,
         head,
         message,
@@ -483,18 +473,18 @@ export class GitHubRepository implements BranchRepository {
         committer,
         signal,
       );
-      if ((await this.#createRef(branch, commit.sha, signal)) === 'exists') {
+      if ((await this.#api.createRef(branch, commit.sha, signal)) === 'exists') {
         return this.#conflict(branch, signal);
       }
       return { status: 'pushed', commit, push: this.#push(branch, commit.sha, undefined, false) };
     }
-    if ((await this.#getCommit(remoteHead, signal)).tree === built.sha)
+    if ((await this.#api.getCommit(remoteHead, signal)).tree === built.sha)
       return { status: 'unchanged' };
     if (options.force !== true) {
-      const foreign = await this.#foreignCommits(head, branch, options.author, signal);
+      const foreign = await this.#api.foreignCommits(head, branch, options.author, signal);
       if (foreign.length > 0) return { status: 'left-alone', foreignCommits: foreign };
     }
-    const commit = await this.#createCommit(
+    const commit = await this.#api.createCommit(
       built,
       head,
       message,
@@ -503,9 +493,9 @@ export class GitHubRepository implements BranchRepository {
       signal,
     );
     // The REST API has no lease: read the branch again just before the forced update.
-    const current = await this.#branchHead(branch, signal);
+    const current = await this.#api.branchHead(branch, signal);
     if (current !== remoteHead) return conflictAt(current);
-    if ((await this.#updateRef(branch, commit.sha, true, signal)) !== 'updated') {
+    if ((await this.#api.updateRef(branch, commit.sha, true, signal)) !== 'updated') {
       return this.#conflict(branch, signal);
     }
     return { status: 'pushed', commit, push: this.#push(branch, commit.sha, remoteHead, true) };
@@ -518,144 +508,14 @@ export class GitHubRepository implements BranchRepository {
   }
 
   /**
-   * Opens a pull request from `head` into `base`, or, when one is open already, updates
-   * its title and body (only what differs) and adds the missing labels: never a duplicate.
-   * Two callers racing to open it end with one pull request; the loser updates it.
+   * Opens the pull request from `head` into `base`, or updates the open one: its title, its
+   * body, and labels it lacks (labels people added stay). Never opens a duplicate: when two
+   * callers open it at once, the one GitHub refuses updates the other's.
    *
-   * @throws {GitError} `API_ERROR` when GitHub refuses it (422: a missing branch, no commits
-   *   between the branches), or a request failure.
+   * @throws {GitError} `INVALID_ARGUMENT` for a missing head, base or title, or a request failure.
    */
-  async openOrUpdatePullRequest(options: PullRequestOptions): Promise<PullRequest> {
-    const head = requireName(options?.head, 'head');
-    const base = requireName(options.base, 'base');
-    if (typeof options.title !== 'string' || options.title.trim() === '') {
-      throw new GitError(
-        'INVALID_ARGUMENT',
-        'openOrUpdatePullRequest: `title` must be a non-empty string',
-      );
-    }
-    const labels = [...(options.labels ?? [])];
-    if (labels.some((label) => typeof label !== 'string' || label === '')) {
-      throw new GitError(
-        'INVALID_ARGUMENT',
-        'openOrUpdatePullRequest: `labels` must be non-empty strings',
-      );
-    }
-    const { signal } = options;
-    const context = this.#context(`openOrUpdatePullRequest ${head} → ${base}`, signal, {
-      ref: head,
-    });
-    const existing = await this.#openPull(head, base, context);
-    if (existing !== undefined) return this.#updatePull(existing, options, labels, context);
-    let created: PullSummary;
-    try {
-      const { data } = await this.#octokit.rest.pulls.create({
-        owner: this.owner,
-        repo: this.repo,
-        head,
-        base,
-        title: options.title,
-        ...(options.body === undefined ? {} : { body: options.body }),
-        request: requestOptions(signal),
-      });
-      created = data;
-    } catch (error) {
-      // Another writer opened it between our look and our create: update theirs instead.
-      const raced = responseStatus(error) === 422 && /already exists/i.test(githubMessage(error));
-      const theirs = raced ? await this.#openPull(head, base, context) : undefined;
-      if (theirs === undefined) throw toGitError(error, context);
-      return this.#updatePull(theirs, options, labels, context);
-    }
-    if (labels.length > 0) await this.#addLabels(created.number, labels, context);
-    this.#logger?.info?.(
-      `${this.owner}/${this.repo}: opened pull request #${created.number} ${head} → ${base}`,
-    );
-    return {
-      number: created.number,
-      url: created.html_url,
-      created: true,
-      head,
-      base,
-      title: options.title,
-    };
-  }
-
-  async #openPull(
-    head: string,
-    base: string,
-    context: FailureContext,
-  ): Promise<PullSummary | undefined> {
-    try {
-      const { data } = await this.#octokit.rest.pulls.list({
-        owner: this.owner,
-        repo: this.repo,
-        state: 'open',
-        head: head.includes(':') ? head : `${this.owner}:${head}`,
-        base,
-        per_page: 100,
-        request: requestOptions(context.signal),
-      });
-      return data[0];
-    } catch (error) {
-      throw toGitError(error, context);
-    }
-  }
-
-  async #updatePull(
-    pull: PullSummary,
-    options: PullRequestOptions,
-    labels: readonly string[],
-    context: FailureContext,
-  ): Promise<PullRequest> {
-    const changes = {
-      ...(pull.title === options.title ? {} : { title: options.title }),
-      ...(options.body === undefined || options.body === (pull.body ?? '')
-        ? {}
-        : { body: options.body }),
-    };
-    try {
-      if (Object.keys(changes).length > 0) {
-        await this.#octokit.rest.pulls.update({
-          owner: this.owner,
-          repo: this.repo,
-          pull_number: pull.number,
-          ...changes,
-          request: requestOptions(context.signal),
-        });
-      }
-    } catch (error) {
-      throw toGitError(error, context);
-    }
-    const have = new Set(pull.labels.map((label) => label.name));
-    const missing = labels.filter((label) => !have.has(label));
-    if (missing.length > 0) await this.#addLabels(pull.number, missing, context);
-    this.#logger?.info?.(`${this.owner}/${this.repo}: updated pull request #${pull.number}`);
-    return {
-      number: pull.number,
-      url: pull.html_url,
-      created: false,
-      head: options.head,
-      base: options.base,
-      title: options.title,
-    };
-  }
-
-  async #addLabels(
-    number: number,
-    labels: readonly string[],
-    context: FailureContext,
-  ): Promise<void> {
-    try {
-      await this.#octokit.rest.issues.addLabels({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        labels: [...labels],
-        request: requestOptions(context.signal),
-      });
-    } catch (error) {
-      throw toGitError(error, context);
-    }
+  openOrUpdatePullRequest(options: PullRequestOptions): Promise<PullRequest> {
+    return openOrUpdatePullRequest(this.#api, options);
   }
 
   /** The workspace's known entries, plus those of named paths outside what `prepare` read. */
@@ -670,351 +530,29 @@ export class GitHubRepository implements BranchRepository {
       (path) => !scopes.some((scope) => path === scope || path.startsWith(`${scope}/`)),
     );
     if (outside.length === 0) return state.entries;
-    const more = await readTree(this.#treeFetcher(signal), state.tree, outside);
+    const more = await readTree(this.#api.treeFetcher(signal), state.tree, outside);
     return new Map([...state.entries, ...more]);
   }
 
-  /**
-   * Uploads the changed blobs and creates the tree on `baseTree`; undefined when every
-   * change is already so (same bytes, or a deletion of a file that is not there).
-   */
-  async #buildTree(
-    baseTree: string,
-    changes: ReadonlyMap<string, Uint8Array | null>,
-    known: ReadonlyMap<string, RemoteEntry>,
-    signal: AbortSignal | undefined,
-  ): Promise<BuiltTree | undefined> {
-    const context = this.#context('create tree', signal);
-    const deletions: string[] = [];
-    const writes: { path: string; content: Uint8Array; mode: string }[] = [];
-    for (const [path, content] of changes) {
-      const existing = known.get(path);
-      if (content === null) {
-        if (existing !== undefined) deletions.push(path);
-        continue;
-      }
-      // A file keeps its mode (an executable stays one); anything else becomes a plain file.
-      const isFile = existing !== undefined && FILE_MODES.has(existing.mode);
-      // GitHub names blobs with SHA-1, so a file with equal bytes needs no upload: no change.
-      if (isFile && existing.sha.length === 40 && gitBlobSha1(content) === existing.sha) continue;
-      writes.push({ path, content, mode: isFile ? existing.mode : '100644' });
-    }
-    if (deletions.length === 0 && writes.length === 0) return undefined;
-    const blobs = await mapInBatches(writes, UPLOADS_AT_ONCE, async (write) => {
-      try {
-        const { data } = await this.#octokit.rest.git.createBlob({
-          owner: this.owner,
-          repo: this.repo,
-          content: Buffer.from(write.content).toString('base64'),
-          encoding: 'base64',
-          request: requestOptions(signal),
-        });
-        return data.sha;
-      } catch (error) {
-        throw toGitError(error, { ...context, what: `upload ${write.path}`, path: write.path });
-      }
-    });
-    const tree = [
-      ...writes.map((write, i) => ({
-        path: write.path,
-        mode: write.mode as '100644' | '100755',
-        type: 'blob' as const,
-        sha: blobs[i]!,
-      })),
-      ...deletions.map((path) => ({
-        path,
-        mode: '100644' as const,
-        type: 'blob' as const,
-        sha: null,
-      })),
-    ];
-    let sha: string;
-    try {
-      sha = (
-        await this.#octokit.rest.git.createTree({
-          owner: this.owner,
-          repo: this.repo,
-          base_tree: baseTree,
-          tree,
-          request: requestOptions(signal),
-        })
-      ).data.sha;
-    } catch (error) {
-      throw toGitError(error, context);
-    }
-    if (sha === baseTree) return undefined;
-    return { sha, files: tree.map((entry) => entry.path).sort() };
-  }
-
-  async #createCommit(
-    tree: BuiltTree,
-    parent: string,
-    message: string,
-    author: Author | undefined,
-    committer: Author | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<CommitResult> {
-    try {
-      const { data } = await this.#octokit.rest.git.createCommit({
-        owner: this.owner,
-        repo: this.repo,
-        message,
-        tree: tree.sha,
-        parents: [parent],
-        ...(author === undefined ? {} : { author: identity(author, 'author') }),
-        ...(committer === undefined ? {} : { committer: identity(committer, 'committer') }),
-        request: requestOptions(signal),
-      });
-      return {
-        sha: data.sha,
-        tree: tree.sha,
-        parent,
-        message,
-        files: tree.files,
-        signed: data.verification?.verified === true,
-      };
-    } catch (error) {
-      throw toGitError(error, this.#context('create commit', signal));
-    }
-  }
-
-  /** The head commit of `branch`, or undefined when there is no such branch. */
-  async #branchHead(branch: string, signal: AbortSignal | undefined): Promise<string | undefined> {
-    try {
-      const { data } = await this.#octokit.rest.git.getRef({
-        owner: this.owner,
-        repo: this.repo,
-        ref: `heads/${branch}`,
-        request: requestOptions(signal),
-      });
-      return data.object.sha;
-    } catch (error) {
-      if (responseStatus(error) === 404) return undefined;
-      throw toGitError(error, this.#context(`read branch ${branch}`, signal, { ref: branch }));
-    }
-  }
-
-  /**
-   * `'not-fast-forward'` when GitHub refused the update because the branch moved, `'missing'`
-   * when the branch was deleted meanwhile.
-   */
-  async #updateRef(
-    branch: string,
-    sha: string,
-    force: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<'updated' | 'not-fast-forward' | 'missing'> {
-    try {
-      await this.#octokit.rest.git.updateRef({
-        owner: this.owner,
-        repo: this.repo,
-        ref: `heads/${branch}`,
-        sha,
-        force,
-        request: requestOptions(signal),
-      });
-      this.#logger?.debug?.(`${branch} → ${sha.slice(0, 12)}${force ? ' (forced)' : ''}`);
-      return 'updated';
-    } catch (error) {
-      if (responseStatus(error) === 422) {
-        const said = githubMessage(error);
-        if (/fast.forward/i.test(said)) return 'not-fast-forward';
-        if (/does not exist/i.test(said)) return 'missing';
-      }
-      throw toGitError(error, this.#context(`update branch ${branch}`, signal, { ref: branch }));
-    }
-  }
-
-  /** `'exists'` when another writer created the branch first. */
-  async #createRef(
-    branch: string,
-    sha: string,
-    signal: AbortSignal | undefined,
-  ): Promise<'created' | 'exists'> {
-    try {
-      await this.#octokit.rest.git.createRef({
-        owner: this.owner,
-        repo: this.repo,
-        ref: `refs/heads/${branch}`,
-        sha,
-        request: requestOptions(signal),
-      });
-      return 'created';
-    } catch (error) {
-      if (responseStatus(error) === 422 && /already exists/i.test(githubMessage(error))) {
-        return 'exists';
-      }
-      throw toGitError(error, this.#context(`create branch ${branch}`, signal, { ref: branch }));
-    }
-  }
-
-  /** Commits on `branch` since `base` that `author` did not make, newest first. */
-  async #foreignCommits(
-    base: string,
-    branch: string,
-    author: Author,
-    signal: AbortSignal | undefined,
-  ): Promise<string[]> {
-    try {
-      const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({
-        owner: this.owner,
-        repo: this.repo,
-        basehead: `${base}...${branch}`,
-        request: requestOptions(signal),
-      });
-      const email = author.email.toLowerCase();
-      return data.commits
-        .filter((commit) => commit.commit.author?.email?.toLowerCase() !== email)
-        .map((commit) => commit.sha)
-        .reverse();
-    } catch (error) {
-      throw toGitError(
-        error,
-        this.#context(`compare ${branch} with its base`, signal, { ref: branch }),
-      );
-    }
-  }
-
   async #conflict(branch: string, signal: AbortSignal | undefined): Promise<PublishResult> {
-    return conflictAt(await this.#branchHead(branch, signal));
+    return conflictAt(await this.#api.branchHead(branch, signal));
   }
 
   #push(branch: string, after: string, before: string | undefined, forced: boolean): PushResult {
     const how = before === undefined ? 'created at' : forced ? 'replaced by' : 'moved to';
-    this.#logger?.info?.(`${this.owner}/${this.repo} ${branch}: ${how} ${after.slice(0, 12)}`);
+    this.#api.logger?.info?.(`${this.owner}/${this.repo} ${branch}: ${how} ${after.slice(0, 12)}`);
     return {
-      remote: this.#remote,
+      remote: this.#api.remote,
       branch,
       ...(before === undefined ? {} : { before }),
       after,
       forced,
     };
   }
-
-  /** The commit and tree `ref` (a branch, tag or SHA) names; `NOT_FOUND` when none. */
-  async #resolveCommit(
-    ref: string,
-    signal: AbortSignal | undefined,
-  ): Promise<{ sha: string; tree: string }> {
-    try {
-      const { data } = await this.#octokit.rest.repos.getCommit({
-        owner: this.owner,
-        repo: this.repo,
-        ref,
-        request: requestOptions(signal),
-      });
-      return { sha: data.sha, tree: data.commit.tree.sha };
-    } catch (error) {
-      // GitHub answers 422 "No commit found for SHA" for a name that is no ref or commit.
-      if (responseStatus(error) === 422 || responseStatus(error) === 404) {
-        throw new GitError(
-          'NOT_FOUND',
-          `${this.owner}/${this.repo} has no branch, tag or commit ${ref}`,
-          {
-            remote: this.#remote,
-            ref,
-            status: responseStatus(error)!,
-          },
-        );
-      }
-      throw toGitError(error, this.#context(`resolve ${ref}`, signal, { ref }));
-    }
-  }
-
-  async #getCommit(sha: string, signal: AbortSignal | undefined): Promise<{ tree: string }> {
-    try {
-      const { data } = await this.#octokit.rest.git.getCommit({
-        owner: this.owner,
-        repo: this.repo,
-        commit_sha: sha,
-        request: requestOptions(signal),
-      });
-      return { tree: data.tree.sha };
-    } catch (error) {
-      throw toGitError(error, this.#context(`read commit ${sha}`, signal, { ref: sha }));
-    }
-  }
-
-  async #blob(sha: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    try {
-      const { data } = await this.#octokit.rest.git.getBlob({
-        owner: this.owner,
-        repo: this.repo,
-        file_sha: sha,
-        request: requestOptions(signal),
-      });
-      return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
-    } catch (error) {
-      throw toGitError(error, this.#context(`read blob ${sha}`, signal));
-    }
-  }
-
-  #treeFetcher(signal: AbortSignal | undefined): TreeFetcher {
-    return async (sha, recursive) => {
-      try {
-        const { data } = await this.#octokit.rest.git.getTree({
-          owner: this.owner,
-          repo: this.repo,
-          tree_sha: sha,
-          ...(recursive ? { recursive: 'true' } : {}),
-          request: requestOptions(signal),
-        });
-        return {
-          truncated: data.truncated,
-          entries: data.tree.map((entry) => ({
-            path: String(entry.path),
-            mode: String(entry.mode),
-            type: entry.type as RemoteEntry['type'],
-            sha: String(entry.sha),
-          })),
-        };
-      } catch (error) {
-        throw toGitError(error, this.#context(`read tree ${sha}`, signal));
-      }
-    };
-  }
-
-  #getDefaultBranch(signal: AbortSignal | undefined): Promise<string> {
-    this.#defaultBranch ??= this.#octokit.rest.repos
-      .get({ owner: this.owner, repo: this.repo, request: requestOptions(signal) })
-      .then(({ data }) => data.default_branch)
-      .catch((error: unknown) => {
-        this.#defaultBranch = undefined;
-        throw toGitError(error, this.#context('read the default branch', signal));
-      });
-    return this.#defaultBranch;
-  }
-
-  #context(
-    what: string,
-    signal: AbortSignal | undefined,
-    where: { ref?: string; path?: string } = {},
-  ): FailureContext {
-    return { what, remote: this.#remote, signal, scrub: (text) => this.#scrub(text), ...where };
-  }
-
-  #scrub(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join('***');
-    return out;
-  }
-}
-
-/** The fields of a listed pull request this module reads. */
-interface PullSummary {
-  number: number;
-  html_url: string;
-  title: string;
-  body: string | null;
-  labels: { name?: string }[];
 }
 
 function conflictAt(remoteHead: string | undefined): PublishResult {
   return remoteHead === undefined ? { status: 'conflict' } : { status: 'conflict', remoteHead };
-}
-
-function requestOptions(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-  return signal === undefined ? {} : { signal };
 }
 
 function fileChanges(files: readonly FileChange[]): Map<string, Uint8Array | null> {
@@ -1041,23 +579,6 @@ function fileChanges(files: readonly FileChange[]): Map<string, Uint8Array | nul
     changes.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
   }
   return changes;
-}
-
-function identity(person: Author, field: string): { name: string; email: string } {
-  if (typeof person?.name !== 'string' || typeof person.email !== 'string' || person.email === '') {
-    throw new GitError('INVALID_ARGUMENT', `\`${field}\` must be { name, email }`);
-  }
-  return { name: person.name, email: person.email };
-}
-
-function requireName(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new GitError(
-      'INVALID_ARGUMENT',
-      `GitHubRepository: \`${name}\` must be a non-empty string`,
-    );
-  }
-  return value;
 }
 
 function requireMessage(value: unknown): string {
