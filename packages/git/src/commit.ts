@@ -59,17 +59,20 @@ export async function commitFiles(
   }
 }
 
+/** What staging and committing need, checked and set up by `commitFiles`. */
+interface CommitStep {
+  message: string;
+  author: Author;
+  committer: Author;
+  setup: SigningSetup | undefined;
+  scrubber: Scrubber;
+  signal: AbortSignal | undefined;
+}
+
 async function stageAndCommit(
   cmd: Commands,
   files: readonly string[],
-  options: {
-    message: string;
-    author: Author;
-    committer: Author;
-    setup: SigningSetup | undefined;
-    scrubber: Scrubber;
-    signal: AbortSignal | undefined;
-  },
+  options: CommitStep,
 ): Promise<CommitResult | undefined> {
   const { signal, scrubber } = options;
   await cmd.git(
@@ -130,14 +133,7 @@ async function stageAndCommit(
 async function commitOnly(
   cmd: Commands,
   paths: readonly string[],
-  options: {
-    message: string;
-    author: Author;
-    committer: Author;
-    setup: SigningSetup | undefined;
-    scrubber: Scrubber;
-    signal: AbortSignal | undefined;
-  },
+  options: CommitStep,
 ): Promise<'committed' | 'nothing' | 'unknown-path'> {
   const { setup, scrubber } = options;
   const args = [
