@@ -438,6 +438,15 @@ export class GitHubRepository implements BranchRepository {
         'publish: the workspace was not prepared by this GitHubRepository, or was released',
       );
     }
+    // There is no push on GitHub to take these to; dropping them would hide a config mistake.
+    for (const option of ['refspec', 'pushOptions'] as const) {
+      if (options[option] !== undefined) {
+        throw new GitError(
+          'INVALID_ARGUMENT',
+          `publish: \`${option}\` needs a git push; GitHubRepository commits through the API, use a LocalRepository clone`,
+        );
+      }
+    }
     const { signal } = options;
     const message = requireMessage(options.message);
     const changes = await readChanges(workspace.dir, options.files);

@@ -213,9 +213,13 @@ export class LocalRepository implements BranchRepository {
       ...(signal === undefined ? {} : { signal }),
     });
     if (commit === undefined) return { status: 'unchanged' };
-    const withSignal = signal === undefined ? {} : { signal };
+    const pushSettings = {
+      ...(signal === undefined ? {} : { signal }),
+      ...(opts.refspec === undefined ? {} : { refspec: opts.refspec }),
+      ...(opts.pushOptions === undefined ? {} : { pushOptions: opts.pushOptions }),
+    };
     if (branch === base) {
-      const pushed = await pushHead(this.#cmd, { branch, ...withSignal }, [workspace.head]);
+      const pushed = await pushHead(this.#cmd, { branch, ...pushSettings }, [workspace.head]);
       if (pushed.kind === 'conflict') return { status: 'conflict' };
       // Another writer pushed the very same commit (same tree, parent, author, message
       // and second): the remote has it already.
@@ -245,7 +249,7 @@ export class LocalRepository implements BranchRepository {
     // since then makes this one fail as a conflict instead of overwriting it.
     const pushed = await pushHead(
       this.#cmd,
-      { branch, forceWithLease: { expect: remote?.sha ?? '' }, ...withSignal },
+      { branch, forceWithLease: { expect: remote?.sha ?? '' }, ...pushSettings },
       remote === undefined ? [] : [remote.sha],
     );
     return pushed.kind === 'conflict'

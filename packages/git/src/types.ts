@@ -146,6 +146,16 @@ export interface PublishOptions {
   signing?: SigningKey;
   /** Push the branch even when it carries commits the automation did not make. Default: `false`. */
   force?: boolean;
+  /**
+   * A second refspec pushed after the branch, as Flux's `spec.git.push.refspec`, e.g.
+   * `HEAD:refs/heads/release`. Default: none. GitHub has no push: it refuses the option.
+   */
+  refspec?: string;
+  /**
+   * `--push-option` values sent with the push, e.g. GitLab's `merge_request.create`.
+   * Default: none. GitHub has no push: it refuses the option.
+   */
+  pushOptions?: readonly string[];
   /** Aborts the git commands or requests. */
   signal?: AbortSignal;
 }

@@ -5,6 +5,7 @@ import type {
   BranchRepository,
   CommitResult,
   Logger,
+  PublishOptions,
   PublishResult,
   PushResult,
   SigningKey,
@@ -56,6 +57,10 @@ export interface UpdateBranchOptions {
   signing?: SigningKey;
   /** Push a push branch even when it carries commits the automation did not make. Default: `false`. */
   force?: boolean;
+  /** A second refspec pushed after the branch; see {@link PublishOptions.refspec}. Default: none. */
+  refspec?: string;
+  /** `--push-option` values; see {@link PublishOptions.pushOptions}. Default: none. */
+  pushOptions?: readonly string[];
   /** How many times to try before giving up with `ATTEMPTS_EXHAUSTED`. Default: `5`. */
   attempts?: number;
   /** The first retry waits up to this long; each later one up to twice the last. Default: `250` ms. */
@@ -136,6 +141,8 @@ export async function updateBranch(options: UpdateBranchOptions): Promise<Update
         ...(options.committer === undefined ? {} : { committer: options.committer }),
         ...(options.signing === undefined ? {} : { signing: options.signing }),
         ...(options.force === undefined ? {} : { force: options.force }),
+        ...(options.refspec === undefined ? {} : { refspec: options.refspec }),
+        ...(options.pushOptions === undefined ? {} : { pushOptions: options.pushOptions }),
         ...(signal === undefined ? {} : { signal }),
       });
     } finally {

@@ -38,6 +38,25 @@ function barrier(count: number): () => Promise<void> {
 }
 
 describe('updateBranch through GitHubRepository', GIT_TIMEOUT, () => {
+  it('refuses a refspec or push options, which need a git push, before writing anything', async () => {
+    await using fx = await githubFixture(FILES);
+    for (const extra of [{ refspec: 'HEAD:refs/heads/deploy' }, { pushOptions: ['ci.skip'] }]) {
+      await expectCode(
+        updateBranch({
+          repository: fx.repository(),
+          branch: 'main',
+          apply: setFile('clusters/prod/app.yaml', 'image: app:1.1.0\n'),
+          message: 'bump app',
+          author: BOT,
+          ...extra,
+        }),
+        GitError,
+        'INVALID_ARGUMENT',
+      );
+    }
+    expect(fx.server.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
   it('lands every change of N concurrent writers on the same branch, losing no commit', {
     timeout: 120_000,
   }, async () => {

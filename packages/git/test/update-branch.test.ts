@@ -38,6 +38,31 @@ async function clones(fixture: GitFixture, n: number, depth = 1): Promise<LocalR
 }
 
 describe('updateBranch with LocalRepository', { timeout: 60_000 }, () => {
+  it('pushes the refspec second and sends the push options with both pushes', async () => {
+    await using fixture = await createGitFixture();
+    const recorder = await fixture.recordPushes();
+    const [repository] = await clones(fixture, 1);
+    const result = await updateBranch({
+      repository: repository!,
+      branch: 'main',
+      apply: writeFileStep('app.yaml', 'image: app:1.2.0\n'),
+      message: 'bump app',
+      author: BOT,
+      refspec: 'HEAD:refs/heads/deploy',
+      pushOptions: ['merge_request.create'],
+    });
+    expect(result.status).toBe('pushed');
+    const pushes = await recorder.pushes();
+    expect(pushes.map((push) => push.updates.map((update) => update.ref))).toEqual([
+      ['refs/heads/main'],
+      ['refs/heads/deploy'],
+    ]);
+    expect(pushes.map((push) => push.pushOptions)).toEqual([
+      ['merge_request.create'],
+      ['merge_request.create'],
+    ]);
+  });
+
   it('lands every change of N concurrent writers on the same branch, none lost', async () => {
     await using fixture = await createGitFixture({ files: { 'README.md': '# race\n' } });
     const n = 5;
