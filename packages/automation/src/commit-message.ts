@@ -18,11 +18,16 @@ export interface MessageChange {
   setter: string;
 }
 
-/** Renders `template` over the data of `changes` for `automation`. */
+/**
+ * Renders `template` over the data of `changes` for `automation`. Until the Go template
+ * engine (branch automation-template) is merged, only templates without actions render
+ * (`changes` is then unused); a template with `{{` fails with TEMPLATE_EXEC, reported
+ * as the automation's error.
+ */
 export function renderTemplate(
   template: string,
   automation: UpdateAutomationConfig,
-  changes: readonly MessageChange[],
+  _changes: readonly MessageChange[],
 ): string {
   if (template.includes('{{')) {
     throw new AutomationError(
