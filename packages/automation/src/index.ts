@@ -20,3 +20,18 @@ export type {
 } from './config-types.js';
 export type { AutomationErrorCode, AutomationErrorDetails } from './errors.js';
 export { AutomationError } from './errors.js';
+export type { Logger } from './logger.js';
+export { runAutomation } from './run.js';
+export type {
+  AutomationPolicyReport,
+  AutomationReport,
+  AutomationRunReport,
+  AutomationStatus,
+  ImageRepositoryReport,
+  PolicyReport,
+  ProgressEvent,
+  ReportChange,
+  ReportError,
+  ReportFile,
+  RunOptions,
+} from './run-types.js';
