@@ -1,10 +1,10 @@
 // Phase 4 for one automation: open its source, let updateBranch lay out the branch,
 // decide the refs and patch with the setters on every attempt, render the message,
-// commit and push; then the extra refspec and the pull request. Every failure of this
+// commit and push (with the extra refspec and push options); then the pull request. Every failure of this
 // automation ends in its report entry; only an abort is thrown.
 
 import { posix } from 'node:path';
-import { type LocalRepository, type UpdateBranchOptions, updateBranch } from '@tagsmith/git';
+import { type UpdateBranchOptions, updateBranch } from '@tagsmith/git';
 import { type TreeUpdate, updateTree } from '@tagsmith/setters';
 import {
   firstLine,
@@ -97,6 +97,12 @@ export async function automate(
       ...signalOption(context.signal),
     };
     if (signing !== undefined) options.signing = signing;
+    // Flux's push.refspec and push.options; a GitHub source refuses them (it has no push).
+    if (automation.push.refspec !== undefined) options.refspec = automation.push.refspec;
+    const pushOptions = Object.entries(automation.push.options).map(([key, value]) =>
+      value === '' ? key : `${key}=${value}`,
+    );
+    if (pushOptions.length > 0) options.pushOptions = pushOptions;
     const git = context.options.git;
     if (git?.attempts !== undefined) options.attempts = git.attempts;
     if (git?.backoffMs !== undefined) options.backoffMs = git.backoffMs;
@@ -113,8 +119,8 @@ export async function automate(
       branch: result.push.branch,
       ...(result.push.before === undefined ? {} : { before: result.push.before }),
       after: result.push.after,
+      ...(result.push.refspec === undefined ? {} : { refspec: result.push.refspec }),
     };
-    await pushRefspec(automation, source.local, branch, report, context);
     const pr = automation.pullRequest;
     if (pr !== undefined && source.github !== undefined) {
       const pull = await source.github.openOrUpdatePullRequest({
@@ -141,40 +147,6 @@ export async function automate(
     context.logger?.warn?.(`automation ${name} failed: ${report.error.message}`);
     return report;
   }
-}
-
-/**
- * Flux's `push.refspec`, pushed after the branch (`HEAD` is the commit just pushed).
- * `push.options` ride on that push: @tagsmith/git's `updateBranch` takes no push
- * options, so without a refspec they cannot be sent, which is logged.
- */
-async function pushRefspec(
-  automation: UpdateAutomationConfig,
-  local: LocalRepository | undefined,
-  branch: string,
-  report: AutomationRunReport,
-  context: AutomateContext,
-): Promise<void> {
-  const pushOptions = Object.entries(automation.push.options).map(([key, value]) =>
-    value === '' ? key : `${key}=${value}`,
-  );
-  const { refspec } = automation.push;
-  if (refspec === undefined || local === undefined) {
-    if (pushOptions.length > 0) {
-      context.logger?.warn?.(
-        `automation ${report.automation}: push.options are sent only with a push.refspec on a git (not GitHub) source`,
-      );
-    }
-    return;
-  }
-  const pushed = await local.push({
-    branch,
-    refspec,
-    pushOptions,
-    ...signalOption(context.signal),
-  });
-  if (report.push !== undefined && pushed.refspec !== undefined)
-    report.push.refspec = pushed.refspec;
 }
 
 /** Puts the latest attempt's decisions, files and problems into the report. */

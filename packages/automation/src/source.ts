@@ -23,8 +23,6 @@ export interface OpenedSource {
   repository: BranchRepository;
   /** Set for GitHub sources, which can open pull requests. */
   github?: GitHubRepository;
-  /** Set for clones, which can push a refspec. */
-  local?: LocalRepository;
 }
 
 /** What opening needs from the cycle. */
@@ -93,6 +91,5 @@ export async function openSource(
   if (context.logger !== undefined) options.logger = context.logger;
   if (context.signal !== undefined) options.signal = context.signal;
   const dir = join(context.workDir, `clone-${index}-${automation.namespace}-${automation.name}`);
-  const local = await LocalRepository.clone(url, dir, options);
-  return { repository: local, local };
+  return { repository: await LocalRepository.clone(url, dir, options) };
 }
