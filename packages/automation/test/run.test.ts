@@ -40,6 +40,40 @@ async function seed() {
 
 describe('runAutomation', () => {
   it(
+    "sends Flux's push.options with the push and pushes push.refspec second",
+    TIMEOUT,
+    async () => {
+      await using s = await seed();
+      const recorder = await s.remote.recordPushes();
+      const [base] = s.cfg.automations;
+      const cfg = {
+        ...s.cfg,
+        automations: [
+          {
+            ...base!,
+            push: {
+              branch: 'main',
+              refspec: 'HEAD:refs/heads/deployed',
+              options: { 'merge_request.create': '', 'ci.variable': 'A=1' },
+            },
+          },
+        ],
+      };
+      const [run] = (await runAutomation(cfg)).automations;
+      expect(run?.status).toBe('pushed');
+      expect(run?.push?.refspec).toBe('HEAD:refs/heads/deployed');
+      const pushes = await recorder.pushes();
+      expect(pushes.map((push) => push.updates.map((update) => update.ref))).toEqual([
+        ['refs/heads/main'],
+        ['refs/heads/deployed'],
+      ]);
+      for (const push of pushes) {
+        expect(push.pushOptions).toEqual(['merge_request.create', 'ci.variable=A=1']);
+      }
+    },
+  );
+
+  it(
     'commits the chosen tag at every marker, and a second cycle makes no commit',
     TIMEOUT,
     async () => {
