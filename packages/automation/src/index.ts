@@ -3,6 +3,12 @@
 // does not list in `types`. `preserve` keeps this line in dist/index.d.ts.
 /// <reference types="node" preserve="true" />
 
+export type { CommitTemplate, CommitTemplateOptions } from './commit-template.js';
+export {
+  DEFAULT_COMMIT_TEMPLATE,
+  parseCommitTemplate,
+  renderCommitMessage,
+} from './commit-template.js';
 export type {
   AutomationConfig,
   CheckoutRefConfig,
@@ -20,3 +26,5 @@ export type {
 } from './config-types.js';
 export type { AutomationErrorCode, AutomationErrorDetails } from './errors.js';
 export { AutomationError } from './errors.js';
+export type { TemplateChange, TemplateData, TemplateDataInput } from './template-data.js';
+export { createTemplateData } from './template-data.js';
