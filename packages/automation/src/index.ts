@@ -3,6 +3,12 @@
 // does not list in `types`. `preserve` keeps this line in dist/index.d.ts.
 /// <reference types="node" preserve="true" />
 
+export type { CommitTemplate, CommitTemplateOptions } from './commit-template.js';
+export {
+  DEFAULT_COMMIT_TEMPLATE,
+  parseCommitTemplate,
+  renderCommitMessage,
+} from './commit-template.js';
 export type {
   AutomationConfig,
   CheckoutRefConfig,
@@ -35,3 +41,5 @@ export type {
   ReportFile,
   RunOptions,
 } from './run-types.js';
+export type { TemplateChange, TemplateData, TemplateDataInput } from './template-data.js';
+export { createTemplateData } from './template-data.js';
