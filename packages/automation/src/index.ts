@@ -20,3 +20,6 @@ export type {
 } from './config-types.js';
 export type { AutomationErrorCode, AutomationErrorDetails } from './errors.js';
 export { AutomationError } from './errors.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { loadConfig } from './load-config.js';
+export type { Logger } from './logger.js';
