@@ -5,6 +5,7 @@
 // `GitRepository`, references in the object's own namespace. Other kinds are
 // ignored; a Flux object that fails its version's schema is left out.
 import { posix } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
 import { compilePolicy, type ImagePolicySpec, PolicyError } from '@tagsmith/policy';
 import type {
   CheckoutRefConfig,
@@ -96,7 +97,9 @@ function validated(
     unknownFieldNote: `not in ${value.apiVersion} ${value.kind}; the API server would prune it`,
   });
   catalog.problems.push(...problems);
-  return problems.some((p) => p.severity === 'error') ? undefined : value;
+  if (problems.some((p) => p.severity === 'error')) return undefined;
+  // Unknown fields are dropped, as the API server prunes them: warned about, never used.
+  return Value.Clean(schema, Value.Clone(value)) as FluxObject;
 }
 
 function namespaceOf(object: FluxObject): string {

@@ -195,10 +195,7 @@ export function resolveCatalog(catalog: Catalog, overrides: Overrides): Resolved
       source = { ...source, credentials: override.credentials };
     if (source.kind === 'github' && override?.token !== undefined)
       source = { ...source, token: override.token };
-    const mapped =
-      override?.credentials !== undefined ||
-      override?.token !== undefined ||
-      source.kind === 'local';
+    const mapped = override?.credentials !== undefined || override?.token !== undefined;
     if (record.secretRef !== undefined && !mapped && !warnedSecrets.has(id)) {
       warnedSecrets.add(id);
       warn(

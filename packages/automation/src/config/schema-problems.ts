@@ -6,12 +6,14 @@ import { Value, type ValueError, ValueErrorType } from '@sinclair/typebox/value'
 import type { ConfigProblem } from '../config-types.js';
 import type { YamlDocument } from './yaml-file.js';
 
-// Schemas whose values may be secrets written by mistake: their value never shows in a message.
-const SECRET_SCHEMAS = new WeakSet<TSchema>();
+// Marks schemas whose values may be secrets written by mistake: their value never shows in a
+// message. A symbol, because TypeBox copies a schema's own keys (Optional clones) and a
+// symbol stays out of the published JSON Schema.
+const NEVER_QUOTED = Symbol('tagsmith.neverQuoted');
 
 /** Marks `schema` so a value failing it is never quoted in a problem (a literal secret). */
 export function neverQuoted<T extends TSchema>(schema: T): T {
-  SECRET_SCHEMAS.add(schema);
+  (schema as Record<symbol, unknown>)[NEVER_QUOTED] = true;
   return schema;
 }
 
@@ -102,9 +104,10 @@ function describeError(error: ValueError, path: readonly string[]): string {
   if (error.type === ValueErrorType.ObjectRequiredProperty) {
     return `${where} is required; expected ${expected(error.schema)}`;
   }
-  const what = SECRET_SCHEMAS.has(error.schema)
-    ? 'holds something that is not a reference (the value is not shown)'
-    : `is ${found(error.value)}`;
+  const what =
+    (error.schema as Record<symbol, unknown>)[NEVER_QUOTED] === true
+      ? 'holds something that is not a reference (the value is not shown)'
+      : `is ${found(error.value)}`;
   return `${where} ${what}; expected ${expected(error.schema)}`;
 }
 
