@@ -32,6 +32,11 @@ export interface ImageRepositoryConfig {
   insecure: boolean;
   /** Registry credentials, the local equivalent of `spec.secretRef`. Default: the docker config. */
   credentials?: CredentialReference;
+  /**
+   * `spec.interval` as written (a Go duration such as `5m`), informational: a cycle lists every
+   * repository's tags. Default: absent.
+   */
+  interval?: string;
   /** Where it was written. */
   location: SourceLocation;
 }
@@ -135,7 +140,7 @@ export interface UpdateAutomationConfig {
   namespace: string;
   /** `metadata.name`. */
   name: string;
-  /** The manifest's `apiVersion` (decides `.Updated` support), or `tagsmith/v1` for tagsmith.yaml. */
+  /** The manifest's `apiVersion` (decides `.Updated` support), or `tagsmith.dev/v1` for tagsmith.yaml. */
   apiVersion: string;
   /** Where the repository is. */
   source: GitSourceConfig;
@@ -168,6 +173,11 @@ export interface UpdateAutomationConfig {
   policies: string[];
   /** Beyond Flux, opt-in: `false` refuses downgrades for all its policies. Default: `true`. */
   allowDowngrade: boolean;
+  /**
+   * `spec.interval` as written (a Go duration such as `30m`), informational: `runAutomation` runs
+   * one cycle; a loop (the CLI's `--interval`) may default to it. Default: absent.
+   */
+  interval?: string;
   /** Where it was written. */
   location: SourceLocation;
 }

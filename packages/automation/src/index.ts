@@ -26,6 +26,8 @@ export type {
 } from './config-types.js';
 export type { AutomationErrorCode, AutomationErrorDetails } from './errors.js';
 export { AutomationError } from './errors.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { loadConfig } from './load-config.js';
 export type { Logger } from './logger.js';
 export { runAutomation } from './run.js';
 export type {
