@@ -6,12 +6,7 @@
 import { posix } from 'node:path';
 import { type UpdateBranchOptions, updateBranch } from '@tagsmith/git';
 import { type TreeUpdate, updateTree } from '@tagsmith/setters';
-import {
-  firstLine,
-  type MessageChange,
-  pullRequestBody,
-  renderTemplate,
-} from './commit-message.js';
+import { firstLine, pullRequestBody, renderTemplate } from './commit-message.js';
 import type { UpdateAutomationConfig } from './config-types.js';
 import { signingKey } from './credentials.js';
 import { parseSetter, planRefs, type RefPlan, type RefsContext } from './refs.js';
@@ -19,6 +14,7 @@ import { reportError } from './report-error.js';
 import type { AutomationRunReport, PolicyReport, ReportFile } from './run-types.js';
 import { signalOption } from './scan.js';
 import { branches, openSource, type SourceContext } from './source.js';
+import type { TemplateChange } from './template-data.js';
 
 /** What one automation needs from the cycle. */
 export interface AutomateContext extends SourceContext, RefsContext {
@@ -52,7 +48,7 @@ export async function automate(
         ? {}
         : { paths: [automation.updatePath] };
     let message = '';
-    let changes: MessageChange[] = [];
+    let changes: TemplateChange[] = [];
 
     const patch = async (dir: string): Promise<string[]> => {
       const plan = await planRefs(dir, automation, context);
@@ -199,23 +195,23 @@ function record(
 }
 
 /** The changes as the template data takes them: files relative to `update.path`. */
-function messageChanges(automation: UpdateAutomationConfig, tree: TreeUpdate): MessageChange[] {
+function messageChanges(automation: UpdateAutomationConfig, tree: TreeUpdate): TemplateChange[] {
   const root = automation.updatePath === '' ? '.' : automation.updatePath;
-  const changes: MessageChange[] = [];
+  const changes: TemplateChange[] = [];
   for (const file of tree.files) {
     const relative = root === '.' ? file.path : posix.relative(root, file.path);
     for (const change of file.changes) {
-      const entry: MessageChange = {
+      const object = change.object;
+      changes.push({
         file: relative,
         oldValue: change.oldValue,
         newValue: change.newValue,
         setter: change.setter,
-      };
-      if (change.object?.apiVersion !== undefined) entry.apiVersion = change.object.apiVersion;
-      if (change.object?.kind !== undefined) entry.kind = change.object.kind;
-      if (change.object?.name !== undefined) entry.name = change.object.name;
-      if (change.object?.namespace !== undefined) entry.namespace = change.object.namespace;
-      changes.push(entry);
+        ...(object?.apiVersion === undefined ? {} : { apiVersion: object.apiVersion }),
+        ...(object?.kind === undefined ? {} : { kind: object.kind }),
+        ...(object?.name === undefined ? {} : { name: object.name }),
+        ...(object?.namespace === undefined ? {} : { namespace: object.namespace }),
+      });
     }
   }
   return changes;

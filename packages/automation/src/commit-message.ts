@@ -2,40 +2,28 @@
 // message is the automation's Go template over Flux's data; the body, unless a body
 // template is configured, is a Markdown table a reviewer reads at a glance.
 
+import { parseCommitTemplate } from './commit-template.js';
 import type { UpdateAutomationConfig } from './config-types.js';
-import { AutomationError } from './errors.js';
 import type { AutomationPolicyReport, PolicyReport, ReportFile } from './run-types.js';
-
-/** One change as the template data takes it: `file` relative to `update.path`. */
-export interface MessageChange {
-  file: string;
-  apiVersion?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  oldValue: string;
-  newValue: string;
-  setter: string;
-}
+import { createTemplateData, type TemplateChange } from './template-data.js';
 
 /**
- * Renders `template` over the data of `changes` for `automation`. Until the Go template
- * engine (branch automation-template) is merged, only templates without actions render
- * (`changes` is then unused); a template with `{{` fails with TEMPLATE_EXEC, reported
- * as the automation's error.
+ * Renders `template` (Go text/template) over Flux's data for `changes` of `automation`.
+ * `.Updated` works for v1beta1 and v1beta2 automations and is Flux's error under v1.
+ *
+ * @throws AutomationError `TEMPLATE_PARSE` or `TEMPLATE_EXEC`, reported as the automation's error.
  */
 export function renderTemplate(
   template: string,
   automation: UpdateAutomationConfig,
-  _changes: readonly MessageChange[],
+  changes: readonly TemplateChange[],
 ): string {
-  if (template.includes('{{')) {
-    throw new AutomationError(
-      'TEMPLATE_EXEC',
-      `automation ${automation.namespace}/${automation.name}: the template engine is not merged yet`,
-    );
-  }
-  return template;
+  const data = createTemplateData({
+    automation: { namespace: automation.namespace, name: automation.name },
+    values: automation.messageTemplateValues,
+    changes,
+  });
+  return parseCommitTemplate(template, { apiVersion: automation.apiVersion }).render(data);
 }
 
 /** The first line of a commit message: the default pull request title. */
