@@ -1,0 +1,133 @@
+// End to end on Flux's own manifests: the seed scenario's three manifests, byte for byte
+// (test/integration/fixtures/seed-flux/flux-system.yaml), plus a GitRepository pointing at
+// a bare repository served over HTTP, loaded by loadConfig with a `hosts` entry for
+// registry.example.com and run by runAutomation. The commit message comes from Flux's
+// `.Updated.Images` template. Once against the testkit registry, once against Debian's
+// docker-registry (distribution 2.8) behind htpasswd with credentials from a docker config.
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, runAutomation } from '@tagsmith/automation';
+import { tempDir } from '@tagsmith/test-utils';
+import { createGitFixture, serveGit, startRegistry } from '@tagsmith/testkit';
+import { describe, expect, it } from 'vitest';
+import { startDistribution } from '../support/distribution.mjs';
+import { seedDistribution } from '../support/seed.mjs';
+import { requireTool } from '../support/tools.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MANIFESTS = join(here, 'fixtures/seed-flux/flux-system.yaml');
+const TAGS = ['1.0.0', '1.4.2', '1.9.0', '2.0.0', '1.10.0-rc.1', 'latest'];
+const MESSAGE = 'chore: update image to registry.example.com/my-app:1.9.0';
+
+const APPS: Record<string, string> = {
+  'apps/my-app/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: my-app
+  namespace: apps
+spec:
+  template:
+    spec:
+      containers:
+        - name: my-app
+          image: registry.example.com/my-app:1.0.0 # {"$imagepolicy": "flux-system:my-app"}
+`,
+  'apps/my-app/images.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+images:
+  - name: my-app
+    newName: registry.example.com/my-app # {"$imagepolicy": "flux-system:my-app:name"}
+    newTag: 1.4.2 # {"$imagepolicy": "flux-system:my-app:tag"}
+`,
+};
+
+/** A directory with the seed manifests, unchanged, and a GitRepository for `url`. */
+async function manifests(url: string): Promise<string> {
+  const dir = await tempDir('tagsmith-flux-manifests-');
+  await copyFile(MANIFESTS, join(dir.path, 'flux-system.yaml'));
+  await writeFile(
+    join(dir.path, 'gitrepository.yaml'),
+    `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: gitops-config
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ${url}
+  ref:
+    branch: main
+`,
+  );
+  return dir.path;
+}
+
+async function cycleTwice(dir: string, endpoint: string, env: Record<string, string>) {
+  const remote = await createGitFixture({ files: APPS, branch: 'main' });
+  const server = await serveGit(remote.bareDir);
+  try {
+    const root = await manifests(server.url);
+    const config = await loadConfig(root, { hosts: { 'registry.example.com': endpoint }, env });
+    expect(config.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    expect(config.automations.map((a) => a.policies)).toEqual([['flux-system:my-app']]);
+
+    const first = await runAutomation(config, { env, workDir: dir });
+    expect(first.automations[0]?.status).toBe('pushed');
+    expect((await remote.log()).map((commit) => commit.message)).toEqual([
+      MESSAGE,
+      'initial commit',
+    ]);
+    // Only the marked values changed.
+    expect(await remote.readFile('apps/my-app/deployment.yaml')).toBe(
+      APPS['apps/my-app/deployment.yaml']?.replace('my-app:1.0.0', 'my-app:1.9.0'),
+    );
+    expect(await remote.readFile('apps/my-app/images.yaml')).toBe(
+      APPS['apps/my-app/images.yaml']?.replace('newTag: 1.4.2', 'newTag: 1.9.0'),
+    );
+
+    const second = await runAutomation(config, { env, workDir: join(dir, 'second') });
+    expect(second.automations[0]?.status).toBe('no-change');
+    expect((await remote.log()).length).toBe(2);
+    // The manifests themselves were only read.
+    expect(await readFile(join(root, 'flux-system.yaml'), 'utf8')).toBe(
+      await readFile(MANIFESTS, 'utf8'),
+    );
+  } finally {
+    await server.close();
+    await remote.remove();
+  }
+}
+
+describe('automation on Flux manifests', { timeout: 120_000 }, () => {
+  it('runs the seed scenario against the testkit registry through a hosts entry', async () => {
+    await using registry = await startRegistry();
+    await registry.pushTags('my-app', TAGS);
+    const work = await tempDir('tagsmith-flux-work-');
+    await cycleTwice(work.path, registry.url, {});
+  });
+
+  describe.runIf(requireTool(['docker-registry', 'htpasswd']))(
+    'on distribution 2.8 with htpasswd',
+    () => {
+      it('reads the registry credentials from a docker config', async () => {
+        const user = { username: 'flux-bot', password: 'distribution-Pa55' };
+        const registry = await startDistribution({ htpasswd: user });
+        try {
+          await seedDistribution(registry.url, 'my-app', TAGS, { auth: user });
+          const dockerConfig = await tempDir('tagsmith-docker-config-');
+          // A mapped name keeps its credential key: the config names registry.example.com.
+          const auth = Buffer.from(`${user.username}:${user.password}`).toString('base64');
+          await writeFile(
+            join(dockerConfig.path, 'config.json'),
+            JSON.stringify({ auths: { 'registry.example.com': { auth } } }),
+          );
+          const work = await tempDir('tagsmith-flux-work-');
+          await cycleTwice(work.path, registry.url, { DOCKER_CONFIG: dockerConfig.path });
+        } finally {
+          await registry.close();
+        }
+      });
+    },
+  );
+});
