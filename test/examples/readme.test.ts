@@ -79,6 +79,13 @@ describe('READMEs', () => {
     await expectExamplesToPrintTheirComments('packages/testkit/README.md', 4);
   });
 
+  test('the automation README example runs as plain JavaScript and prints its comments', {
+    timeout: 60_000,
+  }, async () => {
+    // Flux's manifests, loaded and run once against the testkit registry and git server.
+    await expectExamplesToPrintTheirComments('packages/automation/README.md', 1);
+  });
+
   test('every git README example runs as plain JavaScript and prints its comments', {
     timeout: 60_000,
   }, async () => {
