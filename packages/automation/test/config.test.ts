@@ -419,3 +419,15 @@ describe('loadConfig: what it throws', () => {
     expect(config.automations).toEqual([]);
   });
 });
+
+describe('examples/tagsmith.yaml', () => {
+  it('loads without an error', async () => {
+    const examples = new URL('../../../examples/', import.meta.url).pathname;
+    const config = await loadConfig('tagsmith.yaml', { cwd: examples, env: {} });
+    expect(config.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(config.automations.map((a) => `${a.namespace}/${a.name} ${a.source.kind}`)).toEqual([
+      'default/tools local',
+      'flux-system/flux-system github',
+    ]);
+  });
+});

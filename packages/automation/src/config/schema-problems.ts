@@ -13,7 +13,7 @@ const NEVER_QUOTED = Symbol('tagsmith.neverQuoted');
 
 /** Marks `schema` so a value failing it is never quoted in a problem (a literal secret). */
 export function neverQuoted<T extends TSchema>(schema: T): T {
-  (schema as Record<symbol, unknown>)[NEVER_QUOTED] = true;
+  (schema as unknown as Record<symbol, unknown>)[NEVER_QUOTED] = true;
   return schema;
 }
 
@@ -105,7 +105,7 @@ function describeError(error: ValueError, path: readonly string[]): string {
     return `${where} is required; expected ${expected(error.schema)}`;
   }
   const what =
-    (error.schema as Record<symbol, unknown>)[NEVER_QUOTED] === true
+    (error.schema as unknown as Record<symbol, unknown>)[NEVER_QUOTED] === true
       ? 'holds something that is not a reference (the value is not shown)'
       : `is ${found(error.value)}`;
   return `${where} ${what}; expected ${expected(error.schema)}`;
