@@ -3,6 +3,12 @@
 // does not list in `types`. `preserve` keeps this line in dist/index.d.ts.
 /// <reference types="node" preserve="true" />
 
+export type { CommitTemplate, CommitTemplateOptions } from './commit-template.js';
+export {
+  DEFAULT_COMMIT_TEMPLATE,
+  parseCommitTemplate,
+  renderCommitMessage,
+} from './commit-template.js';
 export type {
   AutomationConfig,
   CheckoutRefConfig,
@@ -23,3 +29,5 @@ export { AutomationError } from './errors.js';
 export type { LoadConfigOptions } from './load-config.js';
 export { loadConfig } from './load-config.js';
 export type { Logger } from './logger.js';
+export type { TemplateChange, TemplateData, TemplateDataInput } from './template-data.js';
+export { createTemplateData } from './template-data.js';

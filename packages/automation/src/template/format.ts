@@ -1,0 +1,358 @@
+/**
+ * Go's `fmt` as templates use it: `Sprint`, `Sprintln` and `Sprintf` with the
+ * verbs `%v %+v %s %q %d %x %X %o %b %c %U %e %f %g %t %T %%`, widths,
+ * precisions and flags, over the value model of `values.ts`: `%v` of a struct is
+ * `{a b}`, of a map `map[k:v]` with sorted keys, of a slice `[a b]`, of nil
+ * `<nil>`; a float64 prints in Go's shortest `%g` form (`1e+06`, `1.5`).
+ */
+import {
+  type GoStruct,
+  type GoValue,
+  kindOf,
+  num,
+  sortedEntries,
+  stringer,
+  typeName,
+} from './values.js';
+
+/** Go's `strconv.Quote`. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (cp === 7) out += '\\a';
+    else if (cp === 8) out += '\\b';
+    else if (cp === 12) out += '\\f';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp === 11) out += '\\v';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp === 0xfffd) out += '\\ufffd';
+    else if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) out += ch;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, an exponent below 1e-4 and from 1e6 (`1e+06`). */
+export function formatFloatShortest(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const [mant = '', expStr = '0'] = f.toExponential().split('e');
+  const exp = Number(expStr);
+  // Go switches to %e when exp < -4 or exp >= the precision, which is 6 for the shortest form.
+  if (exp < -4 || exp >= 6) {
+    const e = Math.abs(exp);
+    return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+  }
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  let s: string;
+  if (exp >= 0) {
+    s =
+      digits.length > exp + 1
+        ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
+        : digits + '0'.repeat(exp + 1 - digits.length);
+  } else {
+    s = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  return neg ? `-${s}` : s;
+}
+
+/** `%e` with a precision, Go-style exponent (at least two digits). */
+function formatExp(f: number, prec: number, upper: boolean): string {
+  const [m = '', e = '0'] = f.toExponential(prec).split('e');
+  const n = Number(e);
+  const a = Math.abs(n);
+  const s = `${m}e${n < 0 ? '-' : '+'}${a < 10 ? `0${a}` : a}`;
+  return upper ? s.toUpperCase() : s;
+}
+
+/** `%g` with a precision (or shortest when `prec` is -1). */
+function formatG(f: number, prec: number, upper: boolean): string {
+  if (prec < 0) {
+    const s = formatFloatShortest(f);
+    return upper ? s.toUpperCase() : s;
+  }
+  if (!Number.isFinite(f)) return formatFloatShortest(f);
+  const p = prec === 0 ? 1 : prec;
+  const [, e = '0'] = f.toExponential(p - 1).split('e');
+  const exp = Number(e);
+  let s: string;
+  if (exp < -4 || exp >= p) {
+    s = formatExp(f, p - 1, upper).replace(/\.?0+e/, 'e');
+    if (upper) s = s.replace('e', 'E');
+  } else {
+    s = f.toFixed(Math.max(0, p - 1 - exp));
+    if (s.includes('.')) s = s.replace(/\.?0+$/, '');
+  }
+  return s;
+}
+
+interface Spec {
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number | undefined;
+  prec: number | undefined;
+}
+
+const plainSpec = (): Spec => ({
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  width: undefined,
+  prec: undefined,
+});
+
+function pad(s: string, spec: Spec, numeric = false): string {
+  const w = spec.width;
+  const len = [...s].length;
+  if (w === undefined || len >= w) return s;
+  if (spec.minus) return s + ' '.repeat(w - len);
+  if (spec.zero && numeric) {
+    const sign = /^[+\- ]/.test(s) ? (s[0] as string) : '';
+    return sign + '0'.repeat(w - len) + s.slice(sign.length);
+  }
+  return ' '.repeat(w - len) + s;
+}
+
+function badVerb(verb: string, v: GoValue): string {
+  if (v === null || v === undefined) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', plainSpec(), 0)})`;
+}
+
+function formatInt(n: number, verb: string, spec: Spec): string {
+  let body: string;
+  const neg = n < 0;
+  const a = Math.abs(n);
+  switch (verb) {
+    case 'v':
+    case 'd':
+      body = a.toString(10);
+      break;
+    case 'x':
+      body = (spec.sharp ? '0x' : '') + a.toString(16);
+      break;
+    case 'X':
+      body = (spec.sharp ? '0X' : '') + a.toString(16).toUpperCase();
+      break;
+    case 'o':
+      body = (spec.sharp ? '0' : '') + a.toString(8);
+      break;
+    case 'O':
+      body = `0o${a.toString(8)}`;
+      break;
+    case 'b':
+      body = a.toString(2);
+      break;
+    case 'c':
+      return pad(String.fromCodePoint(n), spec);
+    case 'q':
+      return pad(`'${String.fromCodePoint(n)}'`, spec);
+    case 'U':
+      return pad(`U+${n.toString(16).toUpperCase().padStart(4, '0')}`, spec);
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+      return badVerb(verb, n);
+    default:
+      return badVerb(verb, n);
+  }
+  if (spec.prec !== undefined) body = body.padStart(spec.prec, '0');
+  const sign = neg ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
+  return pad(sign + body, { ...spec, zero: spec.zero && spec.prec === undefined }, true);
+}
+
+function formatFloat(f: number, verb: string, spec: Spec): string {
+  let s: string;
+  switch (verb) {
+    case 'v':
+    case 'g':
+    case 'G':
+      s = formatG(f, spec.prec ?? -1, verb === 'G');
+      break;
+    case 'e':
+    case 'E':
+      s = Number.isFinite(f) ? formatExp(f, spec.prec ?? 6, verb === 'E') : formatFloatShortest(f);
+      break;
+    case 'f':
+    case 'F':
+      s = Number.isFinite(f) ? f.toFixed(spec.prec ?? 6) : formatFloatShortest(f);
+      break;
+    default:
+      return badVerb(verb, f);
+  }
+  if (spec.plus && !s.startsWith('-') && !s.startsWith('+')) s = `+${s}`;
+  else if (spec.space && !s.startsWith('-')) s = ` ${s}`;
+  if (s === '+Inf' && !spec.plus) s = 'Inf';
+  return pad(s, spec, Number.isFinite(f));
+}
+
+function formatString(s: string, verb: string, spec: Spec, v: GoValue): string {
+  switch (verb) {
+    case 'v':
+    case 's':
+      return pad(spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s, spec);
+    case 'q':
+      return pad(spec.sharp && !s.includes('`') ? `\`${s}\`` : goQuote(s), spec);
+    case 'x':
+    case 'X': {
+      const bytes = Buffer.from(
+        spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s,
+        'utf8',
+      );
+      let hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(spec.space ? ' ' : '');
+      if (verb === 'X') hex = hex.toUpperCase();
+      return pad(hex, spec);
+    }
+    default:
+      return badVerb(verb, v);
+  }
+}
+
+/** Format one value with a verb, as Go's `printValue` does (depth > 0 inside containers). */
+export function formatValue(v: GoValue, verb: string, spec: Spec, depth: number): string {
+  if (verb === 'T') return pad(typeName(v), spec);
+  if (v === null || v === undefined) {
+    if (depth > 0 || verb === 'v') return pad('<nil>', spec);
+    return badVerb(verb, v);
+  }
+  const str = stringer(v);
+  if (str !== undefined && 'vsxXq'.includes(verb))
+    return formatString(String(str()), verb, spec, v);
+  switch (kindOf(v)) {
+    case 'string':
+      return formatString(v as string, verb, spec, v);
+    case 'bool':
+      return verb === 'v' || verb === 't' ? pad(String(v), spec) : badVerb(verb, v);
+    case 'int':
+      return formatInt(v as number, verb, spec);
+    case 'float':
+      return formatFloat(num(v), verb, spec);
+    case 'slice':
+      return `[${(v as GoValue[]).map((e) => formatValue(e, verb, spec, depth + 1)).join(' ')}]`;
+    case 'map':
+      return `map[${sortedEntries(v)
+        .map(
+          ([k, e]) =>
+            `${formatValue(k, verb, spec, depth + 1)}:${formatValue(e, verb, spec, depth + 1)}`,
+        )
+        .join(' ')}]`;
+    case 'struct': {
+      const fields = Object.entries((v as GoStruct).fields);
+      return `{${fields.map(([k, e]) => (spec.plus && verb === 'v' ? `${k}:` : '') + formatValue(e, verb, spec, depth + 1)).join(' ')}}`;
+    }
+    case 'func':
+      return verb === 'v' || verb === 'p' ? '0x1' : badVerb(verb, v);
+    default:
+      return '<nil>';
+  }
+}
+
+const isGoString = (v: GoValue): boolean => typeof v === 'string';
+
+/** Go's `fmt.Sprint`: a space between operands when neither is a string. */
+export function sprint(args: readonly GoValue[]): string {
+  let out = '';
+  args.forEach((a, k) => {
+    if (k > 0 && !isGoString(a) && !isGoString(args[k - 1])) out += ' ';
+    out += formatValue(a, 'v', plainSpec(), 0);
+  });
+  return out;
+}
+
+/** Go's `fmt.Sprintln`: spaces between all operands, a newline at the end. */
+export function sprintln(args: readonly GoValue[]): string {
+  return `${args.map((a) => formatValue(a, 'v', plainSpec(), 0)).join(' ')}\n`;
+}
+
+/** Go's `fmt.Sprintf`, with its `%!verb(type=value)`, `%!d(MISSING)` and `%!(EXTRA ...)` notes. */
+export function sprintf(format: string, args: readonly GoValue[]): string {
+  let out = '';
+  let argNum = 0;
+  let i = 0;
+  const readNum = (): number | undefined => {
+    const m = /^[0-9]+/.exec(format.slice(i));
+    if (m === null) return undefined;
+    i += m[0].length;
+    return Number(m[0]);
+  };
+  while (i < format.length) {
+    const pct = format.indexOf('%', i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
+    out += format.slice(i, pct);
+    i = pct + 1;
+    const spec = plainSpec();
+    for (; i < format.length; i++) {
+      const c = format[i];
+      if (c === '-') spec.minus = true;
+      else if (c === '+') spec.plus = true;
+      else if (c === '#') spec.sharp = true;
+      else if (c === ' ') spec.space = true;
+      else if (c === '0') spec.zero = !spec.minus;
+      else break;
+    }
+    if (format[i] === '*') {
+      i++;
+      const a = args[argNum++];
+      if (kindOf(a) === 'int') {
+        spec.width = Math.abs(a as number);
+        if ((a as number) < 0) spec.minus = true;
+      } else out += '%!(BADWIDTH)';
+    } else spec.width = readNum();
+    if (format[i] === '.') {
+      i++;
+      if (format[i] === '*') {
+        i++;
+        const a = args[argNum++];
+        if (kindOf(a) === 'int' && (a as number) >= 0) spec.prec = a as number;
+        else out += '%!(BADPREC)';
+      } else spec.prec = readNum() ?? 0;
+    }
+    if (i >= format.length) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
+    i += verb.length;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (argNum >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    const a = args[argNum++];
+    if (verb === 'v' && spec.sharp) out += formatValue(a, 'v', spec, 0);
+    else if ('vsdqxXobcUeEfFgGtTO'.includes(verb)) out += formatValue(a, verb, spec, 0);
+    else out += badVerb(verb, a);
+  }
+  if (argNum < args.length) {
+    out += `%!(EXTRA ${args
+      .slice(argNum)
+      .map((a) =>
+        a === null || a === undefined
+          ? '<nil>'
+          : `${typeName(a)}=${formatValue(a, 'v', plainSpec(), 0)}`,
+      )
+      .join(', ')})`;
+  }
+  return out;
+}
