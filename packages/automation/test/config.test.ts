@@ -431,3 +431,29 @@ describe('examples/tagsmith.yaml', () => {
     ]);
   });
 });
+
+describe('loadConfig: commit message templates', () => {
+  const files = (version: string, template: string) => ({
+    'g.yaml': gitRepository('v1'),
+    'a.yaml': automation(version).replace(
+      '        email: bot@example.com\n',
+      `        email: bot@example.com\n      messageTemplate: '${template}'\n`,
+    ),
+  });
+
+  it('reports a broken template at the template and leaves the automation out', async () => {
+    const config = await load(await tree(files('v1', 'bump {{ .Changed')));
+    expect(brief(config.problems)).toEqual(['error template a.yaml:16:24']);
+    expect(config.problems[0]?.message).toContain('apps/bot');
+    expect(config.automations).toEqual([]);
+  });
+
+  it('warns about .Updated under v1beta2 and refuses it under v1', async () => {
+    const beta = await load(await tree(files('v1beta2', '{{range .Updated.Images}}{{.}}{{end}}')));
+    expect(brief(beta.problems)).toEqual(['warning deprecated a.yaml:16:24']);
+    expect(beta.automations).toHaveLength(1);
+    const v1 = await load(await tree(files('v1', '{{range .Updated.Images}}{{.}}{{end}}')));
+    expect(v1.problems.map((p) => p.kind)).toEqual(['template']);
+    expect(v1.automations).toEqual([]);
+  });
+});
