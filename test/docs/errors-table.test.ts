@@ -71,6 +71,14 @@ function findUnions(): Union[] {
     column: 'kind',
     members: unionMembers(read(kinds), 'ProblemKind', kinds),
   });
+  const configKinds = 'packages/automation/src/config-types.ts';
+  unions.push({
+    pkg: 'automation',
+    name: 'ConfigProblemKind',
+    file: configKinds,
+    column: 'kind',
+    members: unionMembers(read(configKinds), 'ConfigProblemKind', configKinds),
+  });
   return unions;
 }
 
@@ -139,6 +147,8 @@ describe('docs/errors.md lists exactly the members of every code and kind union'
         'SettersErrorCode',
         'TestkitErrorCode',
         'GitErrorCode',
+        'AutomationErrorCode',
+        'ConfigProblemKind',
       ]),
     );
   });

@@ -9,7 +9,12 @@ const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
 describe('loadConfig: the seed scenario', () => {
   it('applies the CRD defaults and selects the namespace policies', async () => {
     const config = await loadConfig('seed', { cwd: fixtures, env: {} });
-    expect(config.problems).toEqual([]);
+    const deprecated = {
+      severity: 'warning',
+      kind: 'deprecated',
+      message: expect.stringContaining('.Updated'),
+      location: { file: 'seed/image-automation.yaml', line: 37, column: 24 },
+    };
     expect(config).toEqual({
       imageRepositories: [
         {
@@ -53,7 +58,7 @@ describe('loadConfig: the seed scenario', () => {
         },
       ],
       hosts: {},
-      problems: [],
+      problems: [deprecated],
       files: ['seed/gitrepository.yaml', 'seed/image-automation.yaml'],
     });
   });

@@ -419,3 +419,41 @@ describe('loadConfig: what it throws', () => {
     expect(config.automations).toEqual([]);
   });
 });
+
+describe('examples/tagsmith.yaml', () => {
+  it('loads without an error', async () => {
+    const examples = new URL('../../../examples/', import.meta.url).pathname;
+    const config = await loadConfig('tagsmith.yaml', { cwd: examples, env: {} });
+    expect(config.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(config.automations.map((a) => `${a.namespace}/${a.name} ${a.source.kind}`)).toEqual([
+      'default/tools local',
+      'flux-system/flux-system github',
+    ]);
+  });
+});
+
+describe('loadConfig: commit message templates', () => {
+  const files = (version: string, template: string) => ({
+    'g.yaml': gitRepository('v1'),
+    'a.yaml': automation(version).replace(
+      '        email: bot@example.com\n',
+      `        email: bot@example.com\n      messageTemplate: '${template}'\n`,
+    ),
+  });
+
+  it('reports a broken template at the template and leaves the automation out', async () => {
+    const config = await load(await tree(files('v1', 'bump {{ .Changed')));
+    expect(brief(config.problems)).toEqual(['error template a.yaml:16:24']);
+    expect(config.problems[0]?.message).toContain('apps/bot');
+    expect(config.automations).toEqual([]);
+  });
+
+  it('warns about .Updated under v1beta2 and refuses it under v1', async () => {
+    const beta = await load(await tree(files('v1beta2', '{{range .Updated.Images}}{{.}}{{end}}')));
+    expect(brief(beta.problems)).toEqual(['warning deprecated a.yaml:16:24']);
+    expect(beta.automations).toHaveLength(1);
+    const v1 = await load(await tree(files('v1', '{{range .Updated.Images}}{{.}}{{end}}')));
+    expect(v1.problems.map((p) => p.kind)).toEqual(['template']);
+    expect(v1.automations).toEqual([]);
+  });
+});

@@ -4,6 +4,8 @@
 // tagsmith.yaml's overrides on the way. An object whose reference is broken is
 // left out with an error; Kubernetes-only secret references no override maps are
 // warnings.
+
+import { parseCommitTemplate } from '../commit-template.js';
 import type {
   ConfigProblem,
   GitSourceConfig,
@@ -12,6 +14,7 @@ import type {
   SourceLocation,
   UpdateAutomationConfig,
 } from '../config-types.js';
+import { AutomationError } from '../errors.js';
 import type {
   AutomationRecord,
   Catalog,
@@ -141,6 +144,7 @@ export function resolveCatalog(catalog: Catalog, overrides: Overrides): Resolved
     }
     const selected = policiesOf(id, record);
     if (selected === undefined) return undefined;
+    if (!templateLoads(id, record)) return undefined;
     let signingKey = override?.signingKey ?? record.config.signingKey;
     if (signingKey === undefined && record.signingSecret !== undefined) {
       warn(
@@ -160,6 +164,36 @@ export function resolveCatalog(catalog: Catalog, overrides: Overrides): Resolved
       policies: selected,
       allowDowngrade: override?.allowDowngrade ?? record.config.allowDowngrade,
     };
+  }
+
+  /** Parses the message template now, so a broken one fails before any cycle (Flux finds out at the first update). */
+  function templateLoads(id: string, record: AutomationRecord): boolean {
+    const location = record.templateLocation ?? record.config.location;
+    try {
+      const template = parseCommitTemplate(record.config.messageTemplate, {
+        apiVersion: record.config.apiVersion,
+      });
+      if (template.usesUpdated) {
+        warn(
+          'deprecated',
+          `messageTemplate of ${id} uses .Updated, which ${record.config.apiVersion} still renders; Flux's v1 API removed it: use .Changed`,
+          location,
+        );
+      }
+      return true;
+    } catch (thrown) {
+      if (!(thrown instanceof AutomationError) || thrown.code !== 'TEMPLATE_PARSE') throw thrown;
+      const at =
+        thrown.line === undefined
+          ? ''
+          : ` (template line ${thrown.line}, column ${thrown.column ?? 1})`;
+      error(
+        'template',
+        `messageTemplate of ${id} does not parse${at}: ${thrown.message}; the automation is left out`,
+        location,
+      );
+      return false;
+    }
   }
 
   function sourceOf(id: string, record: AutomationRecord) {

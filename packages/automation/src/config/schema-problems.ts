@@ -13,7 +13,7 @@ const NEVER_QUOTED = Symbol('tagsmith.neverQuoted');
 
 /** Marks `schema` so a value failing it is never quoted in a problem (a literal secret). */
 export function neverQuoted<T extends TSchema>(schema: T): T {
-  (schema as Record<symbol, unknown>)[NEVER_QUOTED] = true;
+  (schema as unknown as Record<symbol, unknown>)[NEVER_QUOTED] = true;
   return schema;
 }
 

@@ -388,7 +388,7 @@ export function execute(
     final: Final,
   ): GoValue => {
     node = cmd;
-    const f = funcs[fname];
+    const f = Object.hasOwn(funcs, fname) ? funcs[fname] : undefined;
     if (f === undefined) return fail(`${JSON.stringify(fname)} is not a defined function`);
     return evalCall(dot, f, fname, cmd, args, final);
   };

@@ -271,7 +271,7 @@ export function lex(input: string): Token[] {
     if (!atTerminator())
       return fail(`bad character ${goCharU(String.fromCodePoint(input.codePointAt(pos) ?? 0))}`);
     const word = input.slice(start, pos);
-    const kw = KEYWORDS[word];
+    const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
     if (kw !== undefined) emit(kw);
     else if (word === 'true' || word === 'false') emit('bool');
     else emit('identifier');
