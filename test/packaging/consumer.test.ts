@@ -19,7 +19,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = join(repoRoot, 'test/packaging/fixtures');
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 // oci is internal, but registry, setters and testkit depend on it: it is packed and installed with them.
-const PACKAGES = ['git', 'oci', 'policy', 'registry', 'setters', 'testkit'] as const;
+const PACKAGES = ['automation', 'git', 'oci', 'policy', 'registry', 'setters', 'testkit'] as const;
 type PackageName = (typeof PACKAGES)[number];
 /**
  * The packages whose public types need no @types/node (checked without it
@@ -80,6 +80,7 @@ const EXPECTED_CALLS = {
     remoteFile: 'image: team/app:2.0.0\n',
     notARepository: 'NOT_A_REPOSITORY',
   },
+  commitMessage: 'chore: update image to team/app:1.2.0',
 };
 
 interface Run {
@@ -227,15 +228,19 @@ describe('packed packages installed in fresh projects', { timeout: 60_000 }, () 
       const files = await listFiles(installed(name));
       expect(files).toContain('dist/index.js');
       expect(files).toContain('dist/index.d.ts');
-      // DESIGN section 2: `files: ["dist"]`. Sources travel inside the maps instead.
+      // DESIGN section 2: `files: ["dist"]`. Sources travel inside the maps instead. The one
+      // addition: automation publishes tagsmith.yaml's JSON Schema for editors (issue 10).
+      const published = name === 'automation' ? ['schema/tagsmith.schema.json'] : [];
       expect(
         files.filter(
           (file) =>
             !file.startsWith('dist/') &&
             file !== 'package.json' &&
+            !published.includes(file) &&
             !/^(README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
         ),
       ).toEqual([]);
+      for (const file of published) expect(files).toContain(file);
       expect(
         files.filter((file) => /tsbuildinfo|\.test\.|(^|\/)test\/|\.d\.ts\.map$/.test(file)),
       ).toEqual([]);
