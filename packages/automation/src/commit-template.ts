@@ -137,7 +137,7 @@ function readsUpdated(root: ListNode): boolean {
   const inPipe = (p: PipeNode, dotIsRoot: boolean): boolean =>
     p.cmds.some((c) => c.args.some((a) => inArg(a, dotIsRoot)));
   const inList = (l: ListNode | undefined, dotIsRoot: boolean): boolean =>
-    l !== undefined && l.nodes.some((n) => inNode(n, dotIsRoot));
+    l?.nodes.some((n) => inNode(n, dotIsRoot)) === true;
   const inNode = (n: Node, dotIsRoot: boolean): boolean => {
     switch (n.type) {
       case 'action':

@@ -141,8 +141,13 @@ export function eq(a: GoValue, ...others: GoValue[]): boolean {
     else if (k1 === 'int' || k1 === 'float') t = num(a) === num(b);
     else if (isNilish(a) || isNilish(b)) t = isNilish(a) === isNilish(b);
     else {
-      if (!comparable(b)) throw new FuncError(`non-comparable type ${sprint([b])}: ${typeName(b)}`);
-      if (!comparable(a)) throw new FuncError(`non-comparable type ${sprint([a])}: ${typeName(a)}`);
+      if (kindOf(a) !== kindOf(b)) {
+        throw new FuncError(
+          `non-comparable types ${sprintf('%s', [a])}: ${typeName(a)}, ${typeName(b)}: ${sprint([b])}`,
+        );
+      }
+      if (!comparable(b))
+        throw new FuncError(`non-comparable type ${sprintf('%s', [b])}: ${typeName(b)}`);
       t = deepEqual(a, b);
     }
     if (t) return true;
@@ -167,7 +172,7 @@ export function lt(a: GoValue, b: GoValue): boolean {
 /** Go's `evalArgs` for html/js/urlquery: one string as is, else `fmt.Sprint`. */
 function argsString(args: GoValue[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(args);
+  return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
 /** Go's `template.HTMLEscapeString`. */

@@ -62,7 +62,10 @@ export function execute(
   missingKey: MissingKey,
 ): string {
   const out: string[] = [];
-  let vars: { name: string; value: GoValue }[] = [{ name: '$', value: data }];
+  // `boxed`: the value's static Go type is interface{} (an element of a JSON slice or map),
+  // which Go names in "can't evaluate field" errors instead of the dynamic type.
+  let vars: { name: string; value: GoValue; boxed?: boolean }[] = [{ name: '$', value: data }];
+  let dotBoxed = false;
   let node: ArgNode | CommandNode | PipeNode | Node | undefined;
   let name = tmpl.name;
   let depth = 0;
@@ -78,9 +81,8 @@ export function execute(
       throw new TemplateExecError(`template: ${name}: ${message}`, undefined, undefined);
     const { line, column } = location(node.pos);
     const ctx = contextOf(node);
-    const shown = [...ctx].length > 20 ? `${[...ctx].slice(0, 20).join('')}...` : ctx;
     throw new TemplateExecError(
-      `template: ${tmpl.name}:${line}:${column}: executing ${JSON.stringify(name)} at <${shown}>: ${message}`,
+      `template: ${tmpl.name}:${line}:${column}: executing ${JSON.stringify(name)} at <${ctx}>: ${message}`,
       line,
       column + 1,
       cause === undefined ? undefined : { cause },
@@ -101,9 +103,17 @@ export function execute(
     }
     fail(`undefined variable: ${n}`);
   };
-  const setTopVar = (n: number, value: GoValue): void => {
+  const setTopVar = (n: number, value: GoValue, boxed: boolean): void => {
     const v = vars[vars.length - n];
-    if (v !== undefined) v.value = value;
+    if (v !== undefined) {
+      v.value = value;
+      v.boxed = boxed;
+    }
+  };
+  const varBoxed = (n: string): boolean => {
+    for (let i = vars.length - 1; i >= 0; i--)
+      if (vars[i]?.name === n) return vars[i]?.boxed === true;
+    return false;
   };
 
   const printValue = (v: GoValue): void => {
@@ -153,8 +163,14 @@ export function execute(
       case 'with': {
         const mark = vars.length;
         const v = evalPipeline(dot, n.pipe);
-        if (truth(v)) walkList(n.type === 'with' ? v : dot, n.list);
-        else if (n.elseList !== undefined) walkList(dot, n.elseList);
+        if (truth(v)) {
+          if (n.type === 'with') {
+            const saved = dotBoxed;
+            dotBoxed = false;
+            walkList(v, n.list);
+            dotBoxed = saved;
+          } else walkList(dot, n.list);
+        } else if (n.elseList !== undefined) walkList(dot, n.elseList);
         vars = vars.slice(0, mark);
         return;
       }
@@ -170,12 +186,14 @@ export function execute(
         if (t === undefined) fail(`template ${JSON.stringify(n.name)} not defined`);
         const newDot = n.pipe === undefined ? null : evalPipeline(dot, n.pipe);
         if (++depth > MAX_DEPTH) fail(`exceeded maximum template depth (${MAX_DEPTH})`);
-        const saved = { vars, name };
+        const saved = { vars, name, dotBoxed };
         vars = [{ name: '$', value: newDot }];
+        dotBoxed = false;
         name = n.name;
         walkList(newDot, t as ListNode);
         vars = saved.vars;
         name = saved.name;
+        dotBoxed = saved.dotBoxed;
         depth--;
         return;
       }
@@ -190,20 +208,21 @@ export function execute(
   ): void => {
     const mark = vars.length;
     const val = evalPipeline(dot, pipe);
+    const boxed =
+      kindOf(val) === 'slice' || (kindOf(val) === 'map' && !(val instanceof Map && mapTyped(val)));
     const one = (ix: GoValue, elem: GoValue): boolean => {
       if (pipe.decl.length > 0) {
         if (pipe.isAssign)
-          setVar(
-            pipe.decl[pipe.decl.length > 1 ? 0 : 0]?.ident[0] as string,
-            pipe.decl.length > 1 ? ix : elem,
-          );
-        else setTopVar(1, elem);
+          setVar(pipe.decl[0]?.ident[0] as string, pipe.decl.length > 1 ? ix : elem);
+        else setTopVar(1, elem, boxed);
       }
       if (pipe.decl.length > 1) {
         if (pipe.isAssign) setVar(pipe.decl[1]?.ident[0] as string, elem);
-        else setTopVar(2, ix);
+        else setTopVar(2, ix, false);
       }
       const inner = vars.length;
+      const saved = dotBoxed;
+      dotBoxed = boxed;
       try {
         walkList(elem, list);
       } catch (e) {
@@ -211,6 +230,7 @@ export function execute(
         if (e !== CONTINUE) throw e;
       } finally {
         vars = vars.slice(0, inner);
+        dotBoxed = saved;
       }
       return true;
     };
@@ -278,13 +298,12 @@ export function execute(
     switch (first.type) {
       case 'field':
         node = first;
-        return evalFieldChain(dot, dot, first.ident, cmd.args, final);
+        return evalFieldChain(dot, dot, first.ident, cmd.args, final, dotBoxed);
       case 'chain': {
         node = first;
         if (first.node.type === 'nil')
           fail(`indirection through explicit nil in ${nodeString(first)}`);
         const recv = evalArg(dot, 'any', first.node);
-        node = first;
         return evalFieldChain(dot, recv, first.field, cmd.args, final);
       }
       case 'identifier':
@@ -300,7 +319,14 @@ export function execute(
           notAFunction(cmd.args, final);
           return v;
         }
-        return evalFieldChain(dot, v, first.ident.slice(1), cmd.args, final);
+        return evalFieldChain(
+          dot,
+          v,
+          first.ident.slice(1),
+          cmd.args,
+          final,
+          varBoxed(first.ident[0] as string),
+        );
       }
     }
     node = first;
@@ -331,11 +357,15 @@ export function execute(
     idents: readonly string[],
     args: readonly ArgNode[],
     final: Final,
+    boxed = false,
   ): GoValue => {
     let recv = receiver;
+    let recvBoxed = boxed;
     idents.forEach((id, k) => {
       const last = k === idents.length - 1;
-      recv = evalField(dot, id, last ? args : [], last ? final : MISSING, recv);
+      const fromMap = kindOf(recv) === 'map';
+      recv = evalField(dot, id, last ? args : [], last ? final : MISSING, recv, recvBoxed);
+      recvBoxed = fromMap;
     });
     return recv;
   };
@@ -346,6 +376,7 @@ export function execute(
     args: readonly ArgNode[],
     final: Final,
     receiver: GoValue,
+    boxed: boolean,
   ): GoValue => {
     if (receiver === undefined) {
       if (missingKey === 'error') fail(`nil data; no entry for key ${JSON.stringify(field)}`);
@@ -377,7 +408,9 @@ export function execute(
         fail(`map has no entry for key ${JSON.stringify(field)}`);
       return v;
     }
-    return fail(`can't evaluate field ${field} in type ${typeName(receiver)}`);
+    return fail(
+      `can't evaluate field ${field} in type ${boxed ? 'interface {}' : typeName(receiver)}`,
+    );
   };
 
   const evalFunction = (
@@ -387,7 +420,8 @@ export function execute(
     args: readonly ArgNode[],
     final: Final,
   ): GoValue => {
-    node = cmd;
+    // Go reports argument-count errors at the function name, call errors at the command.
+    node = (args[0] as ArgNode | undefined) ?? cmd;
     const f = Object.hasOwn(funcs, fname) ? funcs[fname] : undefined;
     if (f === undefined) return fail(`${JSON.stringify(fname)} is not a defined function`);
     return evalCall(dot, f, fname, cmd, args, final);
@@ -456,14 +490,23 @@ export function execute(
       case 'dot':
         return validateType(dot, t);
       case 'nil':
-        if (t === 'any' || t === 'slice' || t === 'map') return null;
+        if (t === 'any' || t === 'value' || t === 'slice' || t === 'map') return null;
         return fail(`cannot assign nil to ${goTypeName(t)}`);
       case 'field':
-        return validateType(evalFieldChain(dot, dot, n.ident, [n], MISSING), t);
+        return validateType(evalFieldChain(dot, dot, n.ident, [n], MISSING, dotBoxed), t);
       case 'variable': {
         const v = varValue(n.ident[0] as string);
         return validateType(
-          n.ident.length === 1 ? v : evalFieldChain(dot, v, n.ident.slice(1), [n], MISSING),
+          n.ident.length === 1
+            ? v
+            : evalFieldChain(
+                dot,
+                v,
+                n.ident.slice(1),
+                [n],
+                MISSING,
+                varBoxed(n.ident[0] as string),
+              ),
           t,
         );
       }
@@ -474,7 +517,6 @@ export function execute(
       case 'chain': {
         if (n.node.type === 'nil') fail(`indirection through explicit nil in ${nodeString(n)}`);
         const recv = evalArg(dot, 'any', n.node);
-        node = n;
         return validateType(evalFieldChain(dot, recv, n.field, [n], MISSING), t);
       }
     }
@@ -524,6 +566,12 @@ function contextOf(n: ArgNode | CommandNode | PipeNode | Node): string {
     default:
       return nodeString(n);
   }
+}
+
+/** A `Map` built by our own data (typed Go maps such as Flux's `FileChanges`) rather than JSON. */
+function mapTyped(m: ReadonlyMap<GoValue, GoValue>): boolean {
+  for (const v of m.values()) return v instanceof Map || v instanceof GoStruct || Array.isArray(v);
+  return false;
 }
 
 function goTypeName(t: ParamType): string {

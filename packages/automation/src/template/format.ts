@@ -6,6 +6,7 @@
  * `<nil>`; a float64 prints in Go's shortest `%g` form (`1e+06`, `1.5`).
  */
 import {
+  GoFloat,
   type GoStruct,
   type GoValue,
   kindOf,
@@ -36,6 +37,14 @@ export function goQuote(s: string): string {
     else out += `\\U${cp.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
+}
+
+/** Go's `strconv.QuoteRune`. */
+function quoteRune(cp: number): string {
+  if (cp === 0x27) return "'\\''";
+  if (cp === 0x22) return `'"'`;
+  if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return "'\\ufffd'";
+  return `'${goQuote(String.fromCodePoint(cp)).slice(1, -1)}'`;
 }
 
 /** Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, an exponent below 1e-4 and from 1e6 (`1e+06`). */
@@ -100,6 +109,8 @@ interface Spec {
   sharp: boolean;
   space: boolean;
   zero: boolean;
+  /** `%+v`: struct field names (Go moves the plus flag here for the v verb). */
+  plusV?: boolean;
   width: number | undefined;
   prec: number | undefined;
 }
@@ -126,12 +137,45 @@ function pad(s: string, spec: Spec, numeric = false): string {
   return ' '.repeat(w - len) + s;
 }
 
-function badVerb(verb: string, v: GoValue): string {
+function badVerb(verb: string, v: GoValue, spec: Spec = plainSpec()): string {
   if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', plainSpec(), 0)})`;
+  // Go prints the operand with the directive's flags, width and precision still set.
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', spec, 0)})`;
+}
+
+/** Go's `%x` of a float: shortest hexadecimal mantissa and a binary exponent (`0x1.4p+01`). */
+function hexFloat(f: number, upper: boolean): string {
+  if (!Number.isFinite(f)) return formatFloatShortest(f);
+  const sign = f < 0 || Object.is(f, -0) ? '-' : '';
+  const a = Math.abs(f);
+  let exp = 0;
+  let frac = '';
+  if (a !== 0) {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, a);
+    const hi = view.getUint32(0);
+    const lo = view.getUint32(4);
+    const biased = hi >>> 20;
+    let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+    exp = biased - 1023;
+    if (biased === 0) {
+      // Subnormal: normalise so the leading digit is 1, as Go does.
+      exp = -1022;
+      while ((mant & (1n << 52n)) === 0n) {
+        mant <<= 1n;
+        exp--;
+      }
+      mant &= (1n << 52n) - 1n;
+    }
+    frac = mant.toString(16).padStart(13, '0').replace(/0+$/, '');
+  }
+  const e = Math.abs(exp);
+  const s = `${sign}0x${a === 0 ? '0' : '1'}${frac === '' ? '' : `.${frac}`}p${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+  return upper ? s.toUpperCase().replace('0X', '0X') : s;
 }
 
 function formatInt(n: number, verb: string, spec: Spec): string {
+  const self: GoValue = n;
   let body: string;
   const neg = n < 0;
   const a = Math.abs(n);
@@ -158,7 +202,7 @@ function formatInt(n: number, verb: string, spec: Spec): string {
     case 'c':
       return pad(String.fromCodePoint(n), spec);
     case 'q':
-      return pad(`'${String.fromCodePoint(n)}'`, spec);
+      return pad(quoteRune(n), spec);
     case 'U':
       return pad(`U+${n.toString(16).toUpperCase().padStart(4, '0')}`, spec);
     case 'e':
@@ -167,9 +211,9 @@ function formatInt(n: number, verb: string, spec: Spec): string {
     case 'F':
     case 'g':
     case 'G':
-      return badVerb(verb, n);
+      return badVerb(verb, self, spec);
     default:
-      return badVerb(verb, n);
+      return badVerb(verb, self, spec);
   }
   if (spec.prec !== undefined) body = body.padStart(spec.prec, '0');
   const sign = neg ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
@@ -192,8 +236,12 @@ function formatFloat(f: number, verb: string, spec: Spec): string {
     case 'F':
       s = Number.isFinite(f) ? f.toFixed(spec.prec ?? 6) : formatFloatShortest(f);
       break;
+    case 'x':
+    case 'X':
+      s = hexFloat(f, verb === 'X');
+      break;
     default:
-      return badVerb(verb, f);
+      return badVerb(verb, new GoFloat(f), spec);
   }
   if (spec.plus && !s.startsWith('-') && !s.startsWith('+')) s = `+${s}`;
   else if (spec.space && !s.startsWith('-')) s = ` ${s}`;
@@ -219,7 +267,7 @@ function formatString(s: string, verb: string, spec: Spec, v: GoValue): string {
       return pad(hex, spec);
     }
     default:
-      return badVerb(verb, v);
+      return badVerb(verb, v, spec);
   }
 }
 
@@ -237,7 +285,7 @@ export function formatValue(v: GoValue, verb: string, spec: Spec, depth: number)
     case 'string':
       return formatString(v as string, verb, spec, v);
     case 'bool':
-      return verb === 'v' || verb === 't' ? pad(String(v), spec) : badVerb(verb, v);
+      return verb === 'v' || verb === 't' ? pad(String(v), spec) : badVerb(verb, v, spec);
     case 'int':
       return formatInt(v as number, verb, spec);
     case 'float':
@@ -253,7 +301,7 @@ export function formatValue(v: GoValue, verb: string, spec: Spec, depth: number)
         .join(' ')}]`;
     case 'struct': {
       const fields = Object.entries((v as GoStruct).fields);
-      return `{${fields.map(([k, e]) => (spec.plus && verb === 'v' ? `${k}:` : '') + formatValue(e, verb, spec, depth + 1)).join(' ')}}`;
+      return `{${fields.map(([k, e]) => (spec.plusV === true ? `${k}:` : '') + formatValue(e, verb, spec, depth + 1)).join(' ')}}`;
     }
     case 'func':
       return verb === 'v' || verb === 'p' ? '0x1' : badVerb(verb, v);
@@ -340,7 +388,8 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       continue;
     }
     const a = args[argNum++];
-    if (verb === 'v' && spec.sharp) out += formatValue(a, 'v', spec, 0);
+    if (verb === 'v' && spec.plus)
+      out += formatValue(a, 'v', { ...spec, plus: false, plusV: true }, 0);
     else if ('vsdqxXobcUeEfFgGtTO'.includes(verb)) out += formatValue(a, verb, spec, 0);
     else out += badVerb(verb, a);
   }

@@ -10,12 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
-import { formatFloatShortest, sprint, sprintf } from './format.js';
+import { formatFloatShortest, sprintf } from './format.js';
 import { FuncError, type FuncMap, fn } from './func.js';
 import {
   deepEqual,
   float,
-  GoFloat,
   GoStruct,
   type GoValue,
   kindOf,
