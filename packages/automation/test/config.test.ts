@@ -187,7 +187,7 @@ describe('loadConfig: policySelector', () => {
         policy('v1', 'mine') +
         '---\n' +
         policy('v1', 'theirs').replace('namespace: apps', 'namespace: other'),
-      'r.yaml': repo('v1') + '---\n' + repo('v1').replace('namespace: apps', 'namespace: other'),
+      'r.yaml': `${repo('v1')}---\n${repo('v1').replace('namespace: apps', 'namespace: other')}`,
       'g.yaml': gitRepository('v1'),
       'a.yaml': automation('v1'),
     });
