@@ -267,7 +267,9 @@ describe('runAutomation details', () => {
               token: { env: 'GH' },
             },
             push: { branch: 'tagsmith/my-app', options: {} },
-            messageTemplate: 'Update my-app\n\nAutomated.',
+            messageTemplate:
+              'Update my-app{{ range $file, $objects := .Changed.FileChanges }}\n{{ $file }}:' +
+              '{{ range $object, $changes := $objects }}{{ range $changes }} {{ .OldValue }} -> {{ .NewValue }}{{ end }}{{ end }}{{ end }}',
             pullRequest: { labels: ['automated'] },
           }),
         ],
@@ -283,6 +285,9 @@ describe('runAutomation details', () => {
       });
       expect(await remote.readFile('apps/a.yaml', 'tagsmith/my-app')).toBe(MARKED('1.9.0'));
       expect(await remote.readFile('apps/a.yaml')).toBe(MARKED('1.0.0'));
+      expect((await remote.log('tagsmith/my-app'))[0]?.message).toBe(
+        'Update my-app\na.yaml: registry.example.com/my-app:1.0.0 -> registry.example.com/my-app:1.9.0',
+      );
       const [pull] = github.pulls();
       expect(pull).toMatchObject({
         title: 'Update my-app',
