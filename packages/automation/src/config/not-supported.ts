@@ -1,6 +1,6 @@
 // Kubernetes-only fields of the Flux objects that have no local meaning. Each one
 // present in a manifest is a `not-supported` warning, so none is silently
-// ignored; CONFIG.md has the same table for users. Secret references that a
+// ignored; docs/migrating-from-flux.md has the same table for users. Secret references that a
 // tagsmith.yaml override can map (ImageRepository and GitRepository
 // `secretRef`, the signing key's `secretRef`) are handled by the resolver.
 

@@ -5,7 +5,7 @@
  * Not included: the non-deterministic ones sprig's hermetic map drops (`now`,
  * `date`, `randAlpha`, `uuidv4`, `env`, `expandenv`, ...), which therefore fail
  * to parse as unknown functions, and the semver, crypto-key, network, path and
- * reflection helpers (not listed in TEMPLATES.md; unknown here too).
+ * reflection helpers (not listed in docs/templates.md; unknown here too).
  * Regular expressions are RE2 (re2js), as Go's `regexp`.
  */
 import { createHash } from 'node:crypto';
