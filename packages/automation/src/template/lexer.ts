@@ -306,41 +306,25 @@ export function lex(input: string): Token[] {
   const lexField = (): boolean => lexFieldOrVariable('field');
   const lexVariable = (): boolean => lexFieldOrVariable('variable');
 
-  const lexChar = (): boolean => {
+  // A quoted string or character constant: up to the closing `quote`, skipping escapes;
+  // a line break or the end of the input before it is Go's "unterminated" error.
+  const lexQuoted = (quote: string, kind: 'charConstant' | 'string', what: string): boolean => {
     pos++;
     for (;;) {
       const c = input[pos];
-      if (c === '\\') {
-        if (pos + 1 < input.length && input[pos + 1] !== '\n') {
-          pos += 2;
-          continue;
-        }
+      if (c === '\\' && pos + 1 < input.length && input[pos + 1] !== '\n') {
+        pos += 2;
+        continue;
       }
-      if (c === undefined || c === '\n') return fail('unterminated character constant');
+      if (c === undefined || c === '\n') return fail(`unterminated ${what}`);
       pos++;
-      if (c === "'") break;
+      if (c === quote) break;
     }
-    emit('charConstant');
+    emit(kind);
     return true;
   };
-
-  const lexQuote = (): boolean => {
-    pos++;
-    for (;;) {
-      const c = input[pos];
-      if (c === '\\') {
-        if (pos + 1 < input.length && input[pos + 1] !== '\n') {
-          pos += 2;
-          continue;
-        }
-      }
-      if (c === undefined || c === '\n') return fail('unterminated quoted string');
-      pos++;
-      if (c === '"') break;
-    }
-    emit('string');
-    return true;
-  };
+  const lexChar = (): boolean => lexQuoted("'", 'charConstant', 'character constant');
+  const lexQuote = (): boolean => lexQuoted('"', 'string', 'quoted string');
 
   const lexRawQuote = (): boolean => {
     const end = input.indexOf('`', pos + 1);
