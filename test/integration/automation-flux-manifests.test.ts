@@ -8,7 +8,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, runAutomation } from '@tagsmith/automation';
-import { tempDir } from '@tagsmith/test-utils';
+import { expectNoSecret, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
 import { createGitFixture, serveGit, startRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
 import { startDistribution } from '../support/distribution.mjs';
@@ -40,6 +40,18 @@ images:
     newName: registry.example.com/my-app # {"$imagepolicy": "flux-system:my-app:name"}
     newTag: 1.4.2 # {"$imagepolicy": "flux-system:my-app:tag"}
 `,
+  'apps/my-app/helmrelease.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: my-app, namespace: apps }
+spec:
+  values:
+    image:
+      repository: registry.example.com/my-app # {"$imagepolicy": "flux-system:my-app:name"}
+      tag: '1.0.0' # {"$imagepolicy": "flux-system:my-app:tag"}
+`,
+  // Outside update.path (./apps): never touched.
+  'clusters/prod/app.yaml':
+    'image: registry.example.com/my-app:1.0.0 # {"$imagepolicy": "flux-system:my-app"}\n',
 };
 
 /** A directory with the seed manifests, unchanged, and a GitRepository for `url`. */
@@ -63,17 +75,47 @@ spec:
   return dir.path;
 }
 
-async function cycleTwice(dir: string, endpoint: string, env: Record<string, string>) {
+/**
+ * A tagsmith.yaml beside the manifests giving the GitRepository the Basic auth its
+ * `secretRef` would hold in a cluster, by reference only.
+ */
+async function withGitPassword(root: string): Promise<void> {
+  await writeFile(
+    join(root, 'tagsmith.yaml'),
+    `apiVersion: tagsmith.dev/v1
+kind: Config
+manifests: [.]
+overrides:
+  gitRepositories:
+    flux-system/gitops-config:
+      credentials: { type: basic, username: flux, password: env:GIT_PASSWORD }
+`,
+  );
+}
+
+async function cycleTwice(
+  dir: string,
+  endpoint: string,
+  env: Record<string, string>,
+  gitPassword?: string,
+) {
   const remote = await createGitFixture({ files: APPS, branch: 'main' });
-  const server = await serveGit(remote.bareDir);
+  const server = await serveGit(
+    remote.bareDir,
+    gitPassword === undefined
+      ? {}
+      : { auth: { type: 'basic', username: 'flux', password: gitPassword } },
+  );
   try {
     const root = await manifests(server.url);
+    if (gitPassword !== undefined) await withGitPassword(root);
     const config = await loadConfig(root, { hosts: { 'registry.example.com': endpoint }, env });
     expect(config.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
     expect(config.automations.map((a) => a.policies)).toEqual([['flux-system:my-app']]);
 
     const first = await runAutomation(config, { env, workDir: dir });
     expect(first.automations[0]?.status).toBe('pushed');
+    if (gitPassword !== undefined) expectNoSecret(first, gitPassword);
     expect((await remote.log()).map((commit) => commit.message)).toEqual([
       MESSAGE,
       'initial commit',
@@ -85,6 +127,10 @@ async function cycleTwice(dir: string, endpoint: string, env: Record<string, str
     expect(await remote.readFile('apps/my-app/images.yaml')).toBe(
       APPS['apps/my-app/images.yaml']?.replace('newTag: 1.4.2', 'newTag: 1.9.0'),
     );
+    expect(await remote.readFile('apps/my-app/helmrelease.yaml')).toBe(
+      APPS['apps/my-app/helmrelease.yaml']?.replace("'1.0.0'", "'1.9.0'"),
+    );
+    expect(await remote.readFile('clusters/prod/app.yaml')).toBe(APPS['clusters/prod/app.yaml']);
 
     const second = await runAutomation(config, { env, workDir: join(dir, 'second') });
     expect(second.automations[0]?.status).toBe('no-change');
@@ -105,6 +151,13 @@ describe('automation on Flux manifests', { timeout: 120_000 }, () => {
     await registry.pushTags('my-app', TAGS);
     const work = await tempDir('tagsmith-flux-work-');
     await cycleTwice(work.path, registry.url, {});
+  });
+
+  it('pushes over HTTP with Basic auth from an env: reference in tagsmith.yaml', async () => {
+    await using registry = await startRegistry();
+    await registry.pushTags('my-app', TAGS);
+    const work = await tempDir('tagsmith-flux-work-');
+    await cycleTwice(work.path, registry.url, { GIT_PASSWORD: SECRET_CANARY }, SECRET_CANARY);
   });
 
   describe.runIf(requireTool(['docker-registry', 'htpasswd']))(
