@@ -143,6 +143,16 @@ describe('loadConfig: Flux API versions', () => {
     expect(config.imageRepositories[0]).toMatchObject({ exclusionList: ['^dev-'], insecure: true });
     expect(config.imagePolicies[0]?.digestReflectionPolicy).toBe('IfNotPresent');
   });
+
+  it('reports an exclusion pattern RE2 refuses at the pattern, and leaves the repository out', async () => {
+    const dir = await tree({
+      'repo.yaml': repo('v1', '  exclusionList:\n    - "^dev-"\n    - "(unclosed"\n'),
+    });
+    const config = await load(dir);
+    expect(config.imageRepositories).toEqual([]);
+    expect(brief(config.problems)).toEqual(['error schema repo.yaml:10:7']);
+    expect(config.problems[0]?.message).toContain('exclusionList[1]');
+  });
 });
 
 describe('loadConfig: policySelector', () => {

@@ -6,7 +6,7 @@
 // ignored; a Flux object that fails its version's schema is left out.
 import { posix } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { compilePolicy, type ImagePolicySpec, PolicyError } from '@tagsmith/policy';
+import { compilePolicy, excludeTags, type ImagePolicySpec, PolicyError } from '@tagsmith/policy';
 import type {
   CheckoutRefConfig,
   ConfigProblem,
@@ -168,6 +168,16 @@ function readImageRepository(doc: YamlDocument, catalog: Catalog, version: Image
     interval?: string;
     secretRef?: { name: string };
   };
+  const badPattern = exclusionProblem(spec.exclusionList);
+  if (badPattern !== undefined) {
+    catalog.problems.push({
+      severity: 'error',
+      kind: 'schema',
+      message: badPattern.message,
+      location: doc.locate(['spec', 'exclusionList', badPattern.index]),
+    });
+    return;
+  }
   catalog.repositories.push({
     config: {
       namespace: namespaceOf(object),
@@ -258,6 +268,26 @@ export function policySpec(
     ...(filterTags?.extract ? { extract: filterTags.extract } : {}),
   };
   return { policy: choice, ...(Object.keys(filter).length > 0 ? { filterTags: filter } : {}) };
+}
+
+/**
+ * The first exclusion pattern RE2 refuses, with its index and `@tagsmith/policy`'s message,
+ * so a bad pattern fails at load rather than in the middle of a cycle.
+ */
+export function exclusionProblem(
+  patterns: readonly string[] | undefined,
+): { index: number; message: string } | undefined {
+  for (const [index, pattern] of (patterns ?? []).entries()) {
+    try {
+      excludeTags([], [pattern]);
+    } catch (error) {
+      if (error instanceof PolicyError) {
+        return { index, message: `exclusionList[${index}]: ${error.message}` };
+      }
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 /** What `@tagsmith/policy` says is wrong with `spec` (exactly one strategy, a valid range, pattern…). */

@@ -15,6 +15,7 @@ import { credentialReference, gitCredentials } from './credentials.js';
 import {
   DEFAULT_EXCLUSION_LIST,
   DEFAULT_MESSAGE_TEMPLATE,
+  exclusionProblem,
   normalizeUpdatePath,
   policyProblem,
   policySpec,
@@ -126,6 +127,16 @@ export function readTagsmithDocument(
 
   for (const [index, repo] of (config.imageRepositories ?? []).entries()) {
     if (!keep(`/imageRepositories/${index}`)) continue;
+    const badPattern = exclusionProblem(repo.exclusionList);
+    if (badPattern !== undefined) {
+      catalog.problems.push({
+        severity: 'error',
+        kind: 'schema',
+        message: badPattern.message,
+        location: doc.locate(['imageRepositories', index, 'exclusionList', badPattern.index]),
+      });
+      continue;
+    }
     catalog.repositories.push({
       config: {
         namespace: repo.namespace ?? 'default',
