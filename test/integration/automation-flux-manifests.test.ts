@@ -3,16 +3,21 @@
 // a bare repository served over HTTP, loaded by loadConfig with a `hosts` entry for
 // registry.example.com and run by runAutomation. The commit message comes from Flux's
 // `.Updated.Images` template. Once against the testkit registry, once against Debian's
-// docker-registry (distribution 2.8) behind htpasswd with credentials from a docker config.
+// docker-registry (distribution 2.8) behind htpasswd with credentials from a docker config;
+// and the git side over HTTP with Basic auth and over SSH (a real sshd), credentials given
+// by reference in a tagsmith.yaml beside the manifests.
+import { execFile } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadConfig, runAutomation } from '@tagsmith/automation';
 import { expectNoSecret, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
 import { createGitFixture, serveGit, startRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
 import { startDistribution } from '../support/distribution.mjs';
 import { seedDistribution } from '../support/seed.mjs';
+import { startSshd } from '../support/sshd.mjs';
 import { requireTool } from '../support/tools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -183,4 +188,44 @@ describe('automation on Flux manifests', { timeout: 120_000 }, () => {
       });
     },
   );
+
+  // sshd lives in /usr/sbin, which a non-root user's PATH may lack.
+  const sshEnv = { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin` };
+  describe.runIf(requireTool(['sshd', 'ssh', 'ssh-keygen'], { env: sshEnv }))('over SSH', () => {
+    it('clones and pushes an ssh:// GitRepository with a key and known_hosts by file: reference', async () => {
+      await using registry = await startRegistry();
+      await registry.pushTags('my-app', TAGS);
+      const keys = await tempDir('tagsmith-flux-ssh-');
+      const key = join(keys.path, 'id_ed25519');
+      await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+      await using remote = await createGitFixture({ files: APPS, branch: 'main' });
+      await using sshd = await startSshd({
+        authorizedKey: (await readFile(`${key}.pub`, 'utf8')).trim(),
+        sshd: '/usr/sbin/sshd',
+      });
+      await writeFile(join(keys.path, 'known_hosts'), sshd.knownHosts);
+      const root = await manifests(sshd.url(remote.bareDir));
+      await writeFile(
+        join(root, 'tagsmith.yaml'),
+        `apiVersion: tagsmith.dev/v1
+kind: Config
+manifests: [.]
+overrides:
+  gitRepositories:
+    flux-system/gitops-config:
+      credentials:
+        type: ssh
+        privateKey: file:${key}
+        knownHosts: file:${join(keys.path, 'known_hosts')}
+`,
+      );
+      const config = await loadConfig(root, { hosts: { 'registry.example.com': registry.url } });
+      expect(config.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+      const work = await tempDir('tagsmith-flux-work-');
+      const report = await runAutomation(config, { env: {}, workDir: work.path });
+      expect(report.automations[0]?.status).toBe('pushed');
+      expect((await remote.log())[0]?.message).toBe(MESSAGE);
+      expectNoSecret(report, await readFile(key, 'utf8'));
+    });
+  });
 });
