@@ -455,15 +455,11 @@ export class GitHubRepository implements BranchRepository {
     if (built === undefined) return { status: 'unchanged' };
     const committer = options.committer ?? options.author;
     const { branch, base, head } = workspace;
+    // The same commit on every path; made only once a path knows it will move a ref.
+    const createCommit = () =>
+      this.#api.createCommit(built, head, message, options.author, committer, signal);
     if (branch === base) {
-      const commit = await this.#api.createCommit(
-        built,
-        head,
-        message,
-        options.author,
-        committer,
-        signal,
-      );
+      const commit = await createCommit();
       if ((await this.#api.updateRef(branch, commit.sha, false, signal)) !== 'updated') {
         return this.#conflict(branch, signal);
       }
@@ -474,14 +470,7 @@ export class GitHubRepository implements BranchRepository {
     const remoteHead = await this.#api.branchHead(branch, signal);
     if (remoteHead !== state.pushHead) return conflictAt(remoteHead);
     if (remoteHead === undefined) {
-      const commit = await this.#api.createCommit(
-        built,
-        head,
-        message,
-        options.author,
-        committer,
-        signal,
-      );
+      const commit = await createCommit();
       if ((await this.#api.createRef(branch, commit.sha, signal)) === 'exists') {
         return this.#conflict(branch, signal);
       }
@@ -493,14 +482,7 @@ export class GitHubRepository implements BranchRepository {
       const foreign = await this.#api.foreignCommits(head, branch, options.author, signal);
       if (foreign.length > 0) return { status: 'left-alone', foreignCommits: foreign };
     }
-    const commit = await this.#api.createCommit(
-      built,
-      head,
-      message,
-      options.author,
-      committer,
-      signal,
-    );
+    const commit = await createCommit();
     // The REST API has no lease: read the branch again just before the forced update.
     const current = await this.#api.branchHead(branch, signal);
     if (current !== remoteHead) return conflictAt(current);
