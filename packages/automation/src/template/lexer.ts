@@ -261,15 +261,19 @@ export function lex(input: string): Token[] {
     return fail(`bad character ${goCharU(ch)}`);
   };
 
-  const lexIdentifier = (): boolean => {
+  // The letters, digits and underscores of a name, which must end where a token may end.
+  const scanWord = (): boolean => {
     while (pos < input.length) {
-      const cp = input.codePointAt(pos) ?? 0;
-      const ch = String.fromCodePoint(cp);
+      const ch = String.fromCodePoint(input.codePointAt(pos) ?? 0);
       if (!isAlnum(ch)) break;
       pos += ch.length;
     }
-    if (!atTerminator())
-      return fail(`bad character ${goCharU(String.fromCodePoint(input.codePointAt(pos) ?? 0))}`);
+    if (atTerminator()) return true;
+    return fail(`bad character ${goCharU(String.fromCodePoint(input.codePointAt(pos) ?? 0))}`);
+  };
+
+  const lexIdentifier = (): boolean => {
+    if (!scanWord()) return false;
     const word = input.slice(start, pos);
     const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
     if (kw !== undefined) emit(kw);
@@ -285,14 +289,7 @@ export function lex(input: string): Token[] {
       return true;
     }
     pos++;
-    while (pos < input.length) {
-      const cp = input.codePointAt(pos) ?? 0;
-      const ch = String.fromCodePoint(cp);
-      if (!isAlnum(ch)) break;
-      pos += ch.length;
-    }
-    if (!atTerminator())
-      return fail(`bad character ${goCharU(String.fromCodePoint(input.codePointAt(pos) ?? 0))}`);
+    if (!scanWord()) return false;
     emit(type);
     return true;
   };
