@@ -81,10 +81,11 @@ spec:
 }
 
 /**
- * A tagsmith.yaml beside the manifests giving the GitRepository the Basic auth its
- * `secretRef` would hold in a cluster, by reference only.
+ * A tagsmith.yaml beside the manifests giving the GitRepository the credentials its
+ * `secretRef` would hold in a cluster (`credentials`: YAML lines indented under the key),
+ * by reference only.
  */
-async function withGitPassword(root: string): Promise<void> {
+async function withGitCredentials(root: string, credentials: string): Promise<void> {
   await writeFile(
     join(root, 'tagsmith.yaml'),
     `apiVersion: tagsmith.dev/v1
@@ -93,8 +94,8 @@ manifests: [.]
 overrides:
   gitRepositories:
     flux-system/gitops-config:
-      credentials: { type: basic, username: flux, password: env:GIT_PASSWORD }
-`,
+      credentials:
+${credentials}`,
   );
 }
 
@@ -113,7 +114,12 @@ async function cycleTwice(
   );
   try {
     const root = await manifests(server.url);
-    if (gitPassword !== undefined) await withGitPassword(root);
+    if (gitPassword !== undefined) {
+      await withGitCredentials(
+        root,
+        '        type: basic\n        username: flux\n        password: env:GIT_PASSWORD\n',
+      );
+    }
     const config = await loadConfig(root, { hosts: { 'registry.example.com': endpoint }, env });
     expect(config.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
     expect(config.automations.map((a) => a.policies)).toEqual([['flux-system:my-app']]);
@@ -205,19 +211,9 @@ describe('automation on Flux manifests', { timeout: 120_000 }, () => {
       });
       await writeFile(join(keys.path, 'known_hosts'), sshd.knownHosts);
       const root = await manifests(sshd.url(remote.bareDir));
-      await writeFile(
-        join(root, 'tagsmith.yaml'),
-        `apiVersion: tagsmith.dev/v1
-kind: Config
-manifests: [.]
-overrides:
-  gitRepositories:
-    flux-system/gitops-config:
-      credentials:
-        type: ssh
-        privateKey: file:${key}
-        knownHosts: file:${join(keys.path, 'known_hosts')}
-`,
+      await withGitCredentials(
+        root,
+        `        type: ssh\n        privateKey: file:${key}\n        knownHosts: file:${join(keys.path, 'known_hosts')}\n`,
       );
       const config = await loadConfig(root, { hosts: { 'registry.example.com': registry.url } });
       expect(config.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
