@@ -12,6 +12,14 @@ const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '../../example
 
 // Lines each example must print: proof that it did its job, not only that it exited 0.
 const expectedOutput: Record<string, RegExp[]> = {
+  // Loose on purpose: readme.test.ts holds the demo's whole output to the README's sample.
+  'demo.mjs': [
+    /^== tagsmith run \.\/flux --host registry\.example\.com=http:\/\/127\.0\.0\.1:<port>$/m,
+    /^[0-9a-f]{7} 2026-01-05 Flux: chore: update image to registry\.example\.com\/my-app:1\.9\.0$/m,
+    /^[0-9a-f]{7} 2026-01-06 Flux: chore: update image to registry\.example\.com\/my-app:1\.9\.1$/m,
+    /^\+ {4}newDigest: "" # \{"\$imagepolicy": "flux-system:my-app:digest"\}$/m,
+    /^main did not move; infra\/legacy\/deployment\.yaml is as it was \(outside \.\/apps\)$/m,
+  ],
   'image-bump-cycle.mjs': [
     /^flux-system:web\s+\S+\/acme\/web -> 1\.5\.0$/m,
     /^flux-system:worker\s+\S+\/acme\/worker -> main-8e2d4b1-1717090000$/m,
@@ -24,7 +32,11 @@ const expectedOutput: Record<string, RegExp[]> = {
     /\(matches\)$/m,
     /^without credentials: UNAUTHORIZED$/m,
   ],
-  'patch-directory.mjs': [/^wrote 2 files, 0 problems$/m],
+  'patch-directory.mjs': [
+    /^--- a\/apps\/web\/deployment\.yaml\n\+\+\+ b\/apps\/web\/deployment\.yaml\n@@ -8,5 \+8,5 @@$/m,
+    /^\+ {10}image: ghcr\.io\/acme\/web:1\.5\.2 # \{"\$imagepolicy": "flux-system:web"\}$/m,
+    /^wrote 2 files, 0 problems$/m,
+  ],
   'policy-select.mjs': [/^podinfo-stable\s+-> v6\.5\.1$/m],
 };
 
@@ -36,7 +48,9 @@ describe('examples', () => {
   });
 
   for (const example of examples) {
-    test(`${example} runs and prints its result`, { timeout: 60_000 }, async () => {
+    // enabled when run lands: the demo drives `tagsmith run`, still a stub on this branch.
+    const skip = example === 'demo.mjs';
+    test.skipIf(skip)(`${example} runs and prints its result`, { timeout: 120_000 }, async () => {
       const { stdout } = await run(process.execPath, [join(examplesDir, example)], {
         cwd: join(examplesDir, '..'),
       });
