@@ -2,6 +2,7 @@
 // cannot rot: a change that breaks one fails the test suite.
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +28,15 @@ const expectedOutput: Record<string, RegExp[]> = {
     /^== second cycle \(no new tags\)\n.*\n.*\nno changes: nothing to commit$/m,
     /^\+ {10}image: \S+\/acme\/web:1\.5\.1 # \{"\$imagepolicy": "flux-system:web"\}$/m,
   ],
+  'github-pr-bot.mjs': [
+    /^pull request #1 opened: chore\(my-app\): update to registry\.example\.com\/my-app:1\.9\.0$/m,
+    /^ {2}branch tagsmith\/my-app -> main, commit [0-9a-f]{7}$/m,
+    /^ {2}changed apps\/my-app\/kustomization\.yaml$/m,
+    /^pull request #1 updated: chore\(my-app\): update to registry\.example\.com\/my-app:1\.9\.1$/m,
+    /^open pull requests: 1$/m,
+    /^- my-app\/kustomization\.yaml \(Kustomization\): 1\.4\.2 -> 1\.9\.1$/m,
+    /^main still runs: my-app:1\.4\.2$/m,
+  ],
   'list-tags.mjs': [
     /^tags of .*\[ '1\.4\.0', /m,
     /\(matches\)$/m,
@@ -38,6 +48,14 @@ const expectedOutput: Record<string, RegExp[]> = {
     /^wrote 2 files, 0 problems$/m,
   ],
   'policy-select.mjs': [/^podinfo-stable\s+-> v6\.5\.1$/m],
+  'run-flux-manifests.mjs': [
+    /^warning deprecated image-automation\.yaml:37:24: /m,
+    /^automation flux-system\/flux-system: would-push$/m,
+    /^automation flux-system\/flux-system: pushed [0-9a-f]{7}\n {2}message: chore: update image to registry\.example\.com\/my-app:1\.9\.0$/m,
+    /^ {2}apps\/my-app\.yaml:9: registry\.example\.com\/my-app:1\.4\.2 -> registry\.example\.com\/my-app:1\.9\.0$/m,
+    /^== run again: no new tags\n(?:.*\n){2}automation flux-system\/flux-system: no-change$/m,
+    /^remote main: chore: update image to registry\.example\.com\/my-app:1\.9\.0 \(by Flux\)$/m,
+  ],
 };
 
 const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.mjs'));
@@ -45,6 +63,15 @@ const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.mjs')
 describe('examples', () => {
   test('every example has an expected output line', () => {
     expect(examples.sort()).toEqual(Object.keys(expectedOutput).sort());
+  });
+
+  test("examples/flux holds the seed scenario's Flux manifests byte for byte", async () => {
+    // The demo and run-flux-manifests.mjs read this copy: examples never read test/.
+    const [copy, seed] = await Promise.all([
+      readFile(join(examplesDir, 'flux/image-automation.yaml')),
+      readFile(join(examplesDir, '../test/integration/fixtures/seed-flux/flux-system.yaml')),
+    ]);
+    expect(copy.equals(seed)).toBe(true);
   });
 
   for (const example of examples) {
