@@ -196,8 +196,8 @@ spec:
 
   heading(
     'the Flux manifests tagsmith reads, unchanged',
-    "flux/flux-system.yaml: the seed's ImageRepository, ImagePolicy (semver >=1.0.0 <2.0.0) and",
-    '  ImageUpdateAutomation (update.path ./apps, push to main, v1beta1 message template)',
+    'flux/flux-system.yaml: an ImageRepository, an ImagePolicy (semver >=1.0.0 <2.0.0) and an',
+    '  ImageUpdateAutomation (update.path ./apps, push to main), from examples/flux/',
     'flux/gitrepository.yaml: the GitRepository it points at (the remote above, branch main)',
   );
 
