@@ -113,6 +113,7 @@ const heading = (title, ...why) => {
  */
 function tagsmith(args, { cwd, date }) {
   return new Promise((resolve, reject) => {
+    if (stoppedBy) return reject(new Error(`stopped by ${stoppedBy}`));
     const child = spawn(process.execPath, [tagsmithBin, ...args], {
       cwd,
       stdio: 'inherit',
@@ -123,6 +124,16 @@ function tagsmith(args, { cwd, date }) {
       if (code === 0) resolve();
       else reject(new Error(`tagsmith ${args[0]} exited with ${signal ?? `code ${code}`}`));
     });
+  });
+}
+
+// Ctrl-C reaches tagsmith too (one process group): it stops its cycle and exits, and
+// the demo then stops before its next run, still removing what it made. A second
+// Ctrl-C ends the demo at once, as Node does by default.
+let stoppedBy;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    stoppedBy = signal;
   });
 }
 
@@ -213,7 +224,7 @@ spec:
     'the pushed commit',
     "newDigest: the ImagePolicy sets no digestReflectionPolicy, so Flux's default Never holds:",
     '  the chosen ref has no digest and the marker is set to "" rather than left pinning',
-    "  1.4.2's image (a Kustomization's newDigest would win over its newTag)",
+    "  1.4.2's image (a Kustomization's newDigest pins the image whatever newTag says)",
   );
   process.stdout.write(await showHead({ patch: true }));
 
