@@ -26,7 +26,7 @@ import { createGitFixture, serveGit, startRegistry } from '@tagsmith/testkit';
 
 const TAGS = 150;
 const IMAGE_COUNTS = [100, 500, 2000];
-const REPO_COUNTS = [1, 10, 50];
+const REPO_COUNTS = [1, 10, 50, 200];
 const IMAGES_PER_REPO = 10;
 const HOST = 'registry.example.com';
 const NAMESPACE = 'capacity';
@@ -207,7 +207,10 @@ if (process.argv[2] === '--child') {
       const rows = [];
       for (const repos of REPO_COUNTS) {
         rows.push(
-          row(`${repos} repo${repos === 1 ? "" : "s"}`, await scenario(registry, { images: IMAGES_PER_REPO, repos })),
+          row(
+            `${repos} repo${repos === 1 ? '' : 's'}`,
+            await scenario(registry, { images: IMAGES_PER_REPO, repos }),
+          ),
         );
       }
       table(
