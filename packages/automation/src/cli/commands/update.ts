@@ -74,8 +74,10 @@ function printFiles(
       continue;
     }
     for (const change of file.changes) {
+      // An empty value (a digest not set yet, or one that went away) is shown as "".
+      const [before, after] = [change.oldValue || '""', change.newValue || '""'];
       io.stdout.write(
-        `${shown(file.path)}:${change.line}  ${change.setter}  ${change.oldValue} -> ${style.green(change.newValue)}\n`,
+        `${shown(file.path)}:${change.line}  ${change.setter}  ${before} -> ${style.green(after)}\n`,
       );
     }
   }
