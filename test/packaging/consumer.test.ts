@@ -4,9 +4,9 @@
 // type-checked by strict TypeScript under both module resolutions with
 // skipLibCheck off, and linted with publint and attw. The tarballs' own
 // dependencies come from the npm cache or, when it lacks them, the npm registry.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -321,6 +321,32 @@ describe('packed packages installed in fresh projects', { timeout: 60_000 }, () 
       env: userEnv(),
     });
     expect(JSON.parse(stdout)).toEqual(EXPECTED_CALLS);
+  });
+
+  test('the installed tagsmith bin is executable, prints its version and selects from stdin', async () => {
+    expect(await listFiles(join(installed('automation'), 'dist/cli'))).toContain('main.js');
+    // tsc writes main.js without the execute bit; npm's bin linking sets it on install.
+    const tagsmithBin = join(withTypes, 'node_modules/.bin/tagsmith');
+    expect((await stat(tagsmithBin)).mode & 0o111).not.toBe(0);
+    const manifest = await readJson(join(installed('automation'), 'package.json'));
+    const version = await mustRun('tagsmith --version', tagsmithBin, ['--version'], {
+      cwd: withTypes,
+      env: userEnv(),
+    });
+    expect(version).toBe(`${String(manifest.version)}\n`);
+
+    // Run as a shell runs it: the bin itself (its #! line), tags piped to stdin.
+    const child = spawn(tagsmithBin, ['select', '--semver', '>=1.0 <2'], {
+      cwd: withTypes,
+      env: userEnv(),
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stdin.end('0.9.0\n1.4.0\n1.10.0\n2.0.0\nlatest\n');
+    const code = await new Promise((done) => child.on('close', done));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '1.10.0\n' });
   });
 
   /** Writes a TypeScript project and returns tsc's result (errors in stdout). */

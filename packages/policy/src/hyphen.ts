@@ -15,7 +15,12 @@ const IDENTIFIERS = '[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*';
 const VERSION = `v?${PART}(?:\\.${PART})?(?:\\.${PART})?(?:-${IDENTIFIERS})?(?:\\+${IDENTIFIERS})?`;
 // Go's \s: tab, newline, form feed, carriage return, space.
 const SPACE = '[\\t\\n\\f\\r ]';
-const HYPHEN_RANGE = RE2JS.compile(`${SPACE}*(${VERSION})${SPACE}+-${SPACE}+(${VERSION})${SPACE}*`);
+const HYPHEN_SOURCE = `${SPACE}*(${VERSION})${SPACE}+-${SPACE}+(${VERSION})${SPACE}*`;
+// Every match has a "-" between Go spaces, so a range without one has no hyphen
+// range; the RE2 program (about 9 ms to compile) is built only for ranges that might,
+// which keeps it out of `tagsmith select --semver '>=1.0 <2'` startup.
+const MAYBE_HYPHEN = /[\t\n\f\r ]-[\t\n\f\r ]/;
+let hyphenRange: RE2JS | undefined;
 
 /** One hyphen range replaced: where its text sits in both strings. */
 interface Expansion {
@@ -41,9 +46,11 @@ export interface ExpandedRange {
  * text in turn like Go's `strings.Replace(s, match, expansion, 1)`.
  */
 export function expandHyphenRanges(range: string): ExpandedRange {
-  const matcher = HYPHEN_RANGE.matcher(range);
   const expansions: Expansion[] = [];
   let text = range;
+  if (!MAYBE_HYPHEN.test(range)) return expanded(text, expansions);
+  hyphenRange ??= RE2JS.compile(HYPHEN_SOURCE);
+  const matcher = hyphenRange.matcher(range);
   while (matcher.find()) {
     const matched = matcher.group() as string;
     const replacement = `>= ${matcher.group(1)}, <= ${matcher.group(2)} `;
@@ -56,6 +63,10 @@ export function expandHyphenRanges(range: string): ExpandedRange {
       lowerAt: matcher.start(1),
     });
   }
+  return expanded(text, expansions);
+}
+
+function expanded(text: string, expansions: readonly Expansion[]): ExpandedRange {
   return {
     text,
     originalPosition(at) {

@@ -1,7 +1,7 @@
 // The unified diff `run --dry-run`, `run` and `update --dry-run` print: git's
 // layout (`--- a/path`, `+++ b/path`, 3 lines of context), colored on a terminal.
 
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { Style } from './style.js';
 
 /** A unified diff of one file's text before and after, `path` relative and `/`-separated. */
@@ -13,9 +13,8 @@ export function renderDiff(path: string, oldText: string, newText: string, style
     newText,
     undefined,
     undefined,
-    {
-      context: 3,
-    },
+    // FILE_HEADERS_ONLY: no `Index:` and `====` lines above `---`, as git prints it.
+    { context: 3, headerOptions: FILE_HEADERS_ONLY },
   );
   return patch
     .split('\n')

@@ -13,7 +13,12 @@ import type { UpdateCommandOptions } from './commands/update.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// Repeatable flags. `previous` is undefined for the first value of a flag without a
+// default (--host, and --set, whose requiredOption check needs it to start undefined).
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 const HOST_OPTION = [
   '--host <name=url>',

@@ -1,7 +1,9 @@
-// tagsmith tags: see program.ts for its flags and help.
+// tagsmith tags: lists an image repository's tags, one per line (or as a JSON array),
+// with the docker config's credentials and --host endpoints; see program.ts for the flags.
 
-import type { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { listImageTags } from './registry-client.js';
 
 /** The flags of `tagsmith tags`, as commander parses them. */
 export interface TagsCommandOptions {
@@ -10,10 +12,15 @@ export interface TagsCommandOptions {
   json?: true;
 }
 
+/** Prints the tags of `image` in the registry's order; exit 1 when listing fails, 2 on a bad reference. */
 export async function tagsCommand(
   image: string,
   options: TagsCommandOptions,
   io: CliIo,
 ): Promise<ExitCode> {
-  throw new Error('tagsmith tags: not built yet');
+  const tags = await listImageTags('tags', image, options.host, io);
+  if (!Array.isArray(tags)) return tags;
+  if (options.json) io.stdout.write(`${JSON.stringify(tags)}\n`);
+  else if (tags.length > 0) io.stdout.write(`${tags.join('\n')}\n`);
+  return ExitCode.ok;
 }
