@@ -13,7 +13,8 @@ import type { UpdateCommandOptions } from './commands/update.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// Repeatable flags; `previous` is undefined for a first value when the flag has no default.
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const HOST_OPTION = [
   '--host <name=url>',
