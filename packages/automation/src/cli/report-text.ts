@@ -51,7 +51,13 @@ function policyLines(policy: PolicyReport, report: AutomationReport, style: Styl
         ? style.yellow('no tag')
         : style.red('failed');
   const lines = [`  ${policy.policy}  ${choice}  ${policy.reason}`];
-  if (policy.error !== undefined) lines.push(`    ${style.red(errorLine(policy.error))}`);
+  // A failed listing is already on its repository's line; the policy's reason names it.
+  const listingFailed = report.imageRepositories.some(
+    (entry) => entry.repository === policy.repository && entry.status === 'failed',
+  );
+  if (policy.error !== undefined && !listingFailed) {
+    lines.push(`    ${style.red(errorLine(policy.error))}`);
+  }
   const before = new Set(
     report.automations.flatMap(
       (automation) =>

@@ -84,7 +84,7 @@ class Cycle {
     this.configFailed = false;
     const config = await this.load();
     if (config === 'aborted') return 'aborted';
-    if (config === undefined) {
+    if (config === undefined || !this.automationsExist(config)) {
       this.configFailed = true;
       return ExitCode.usage;
     }
@@ -142,6 +142,19 @@ class Cycle {
       this.errStyle,
     );
     return errors > 0 ? undefined : config;
+  }
+
+  /** Whether every `--automation` names one of the config's (says which does not). */
+  private automationsExist(config: AutomationConfig): boolean {
+    const names = config.automations.map(
+      (automation) => `${automation.namespace}/${automation.name}`,
+    );
+    const unknown = (this.options.automation ?? []).filter((name) => !names.includes(name));
+    if (unknown.length === 0) return true;
+    this.io.stderr.write(
+      `tagsmith run: --automation ${unknown.join(', ')}: not an automation of ${this.path} (expected namespace/name, one of: ${names.join(', ') || 'none'})\n`,
+    );
+    return false;
   }
 
   private progress(config: AutomationConfig): Progress | undefined {
