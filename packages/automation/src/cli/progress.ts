@@ -167,7 +167,8 @@ class LiveProgress implements Progress {
 
   private paint(): void {
     let out = this.painted > 0 ? `${ESC}${this.painted}A` : '';
-    const width = Math.max((this.stream.columns ?? 80) - 1, 20);
+    // A terminal that reports no size (0, as some ptys do) gets the classic 80 columns.
+    const width = Math.max((this.stream.columns || 80) - 1, 20);
     for (const line of this.lines.values()) {
       out += `\r${ERASE_LINE}${this.render(line, width)}\n`;
     }

@@ -2,10 +2,10 @@
 // served over HTTP, and a directory of Flux manifests pointing at it (the seed's three
 // manifests unchanged plus a GitRepository). The registry is shared per test file.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from '@tagsmith/test-utils';
 import { createGitFixture, type GitFixture, type GitServer, serveGit } from '@tagsmith/testkit';
 import { SEED_FILES } from '../helpers.js';
 
@@ -55,16 +55,18 @@ export interface Scenario {
 export async function seedScenario(manifests = SEED_MANIFESTS): Promise<Scenario> {
   const remote = await createGitFixture({ files: SEED_FILES, branch: 'main' });
   const server = await serveGit(remote.bareDir);
-  const dir = await tempDir('tagsmith-cli-');
-  await writeFile(join(dir.path, 'flux-system.yaml'), manifests);
-  await writeFile(join(dir.path, 'gitrepository.yaml'), gitRepository(server.url));
+  // Not tempDir: a scenario may outlive one test (beforeAll), so close() removes it.
+  const dir = await mkdtemp(join(tmpdir(), 'tagsmith-cli-'));
+  await writeFile(join(dir, 'flux-system.yaml'), manifests);
+  await writeFile(join(dir, 'gitrepository.yaml'), gitRepository(server.url));
   return {
     remote,
     server,
-    dir: dir.path,
+    dir,
     async close() {
       await server.close();
       await remote.remove();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
