@@ -38,7 +38,8 @@ function stream(columns = 80) {
 function screen(output: string): string[] {
   const rows: string[] = [''];
   let row = 0;
-  const pattern = /\u001b\[(\??[0-9]*)([A-Za-z])|\r|\n|[^\u001b\r\n]+/g;
+  const esc = String.fromCharCode(27);
+  const pattern = new RegExp(`${esc}\\[(\\??[0-9]*)([A-Za-z])|\\r|\\n|[^${esc}\\r\\n]+`, 'g');
   for (const [token, arg, command] of output.matchAll(pattern)) {
     if (command === 'A') row -= Number(arg || 1);
     else if (command === 'K') rows[row] = '';

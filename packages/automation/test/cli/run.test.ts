@@ -392,6 +392,33 @@ automations:
   );
 
   it(
+    'abandons a cycle in progress on SIGTERM: exit 0 (no cycle finished), nothing pushed',
+    async () => {
+      const scenario = await seedScenario();
+      // A listing that hangs, so the signal lands mid-cycle.
+      registry.faults.add({ path: /\/tags\/list$/, delayMs: 120_000, times: Infinity });
+      try {
+        const seen = registry.requests.length;
+        const child = startTagsmith(['run', scenario.dir, '--host', host, '--interval', '1s']);
+        child.stdin.end();
+        while (!registry.requests.slice(seen).some((r) => r.path.includes('/tags/list'))) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        child.kill('SIGTERM');
+        const result = await child.done;
+        expect(result).toMatchObject({ code: 0, signal: null, stdout: '' });
+        expect((await scenario.remote.log()).map((commit) => commit.message)).toEqual([
+          'initial commit',
+        ]);
+      } finally {
+        registry.faults.clear();
+        await scenario.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
     'goes on after a failing cycle and after a config error inside --interval, reloading the config',
     async () => {
       const scenario = await seedScenario(V1_MANIFESTS);
