@@ -90,7 +90,8 @@ Exit codes: 0 nothing failed (pushed, no change, would push, left alone), 1 an i
 policy or automation failed, 2 a usage or config error (nothing ran).
 With --interval the config is reloaded each cycle and a failing cycle does not stop the loop;
 SIGINT or SIGTERM abandons the cycle in progress (nothing half-written) or ends the wait, and the
-exit code is that of the last cycle that finished (0 if none did).
+exit code is that of the last cycle that finished (0 if none did). Without --interval, a
+cycle stopped by a signal exits 1.
 `,
     )
     .action(async (config: string, options: RunCommandOptions) => {

@@ -391,22 +391,25 @@ automations:
     TIMEOUT,
   );
 
-  it(
-    'abandons a cycle in progress on SIGTERM: exit 0 (no cycle finished), nothing pushed',
-    async () => {
-      const scenario = await seedScenario();
+  it.each([
+    [['--interval', '1s'], 0, ''],
+    [[], 1, 'tagsmith run: stopped by SIGTERM; the cycle was abandoned\n'],
+  ])(
+    'abandons a cycle in progress on SIGTERM (%j): exit %d, nothing pushed',
+    async (extra, code, stderrEnd) => {
+      const scenario = await seedScenario(V1_MANIFESTS);
       // A listing that hangs, so the signal lands mid-cycle.
       registry.faults.add({ path: /\/tags\/list$/, delayMs: 120_000, times: Infinity });
       try {
         const seen = registry.requests.length;
-        const child = startTagsmith(['run', scenario.dir, '--host', host, '--interval', '1s']);
+        const child = startTagsmith(['run', scenario.dir, '--host', host, '--quiet', ...extra]);
         child.stdin.end();
         while (!registry.requests.slice(seen).some((r) => r.path.includes('/tags/list'))) {
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
         child.kill('SIGTERM');
         const result = await child.done;
-        expect(result).toMatchObject({ code: 0, signal: null, stdout: '' });
+        expect(result).toMatchObject({ code, signal: null, stdout: '', stderr: stderrEnd });
         expect((await scenario.remote.log()).map((commit) => commit.message)).toEqual([
           'initial commit',
         ]);

@@ -46,7 +46,10 @@ export async function runCommand(
   const cycle = new Cycle(config, options, io, hosts);
   if (intervalMs === undefined) {
     const result = await cycle.run(true);
-    return result === 'aborted' ? ExitCode.ok : result;
+    if (result !== 'aborted') return result;
+    // One cycle asked for and not done: a script must not take that for success.
+    io.stderr.write(`tagsmith run: ${reason(io.signal)}; the cycle was abandoned\n`);
+    return ExitCode.failed;
   }
   let last: ExitCode = ExitCode.ok;
   let first = true;
@@ -55,7 +58,7 @@ export async function runCommand(
     if (result === 'aborted') break;
     // A config that never loaded is a usage error; after a first good cycle it is one
     // more failing cycle, and the loop goes on with the next edit.
-    if (first && result === ExitCode.usage && cycle.configFailed) return result;
+    if (first && result === ExitCode.usage) return result;
     first = false;
     last = result;
     await waitFor(intervalMs, io.signal);
@@ -63,9 +66,8 @@ export async function runCommand(
   return last;
 }
 
+/** One cycle at a time; `run` resolves to 2 only when the config (or `--automation`) is unusable. */
 class Cycle {
-  /** Whether the last cycle stopped at the config (not found, or an error in it). */
-  configFailed = false;
   private readonly outStyle: Style;
   private readonly errStyle: Style;
 
@@ -81,13 +83,9 @@ class Cycle {
 
   async run(first: boolean): Promise<CycleResult> {
     const { io, options } = this;
-    this.configFailed = false;
     const config = await this.load();
     if (config === 'aborted') return 'aborted';
-    if (config === undefined || !this.automationsExist(config)) {
-      this.configFailed = true;
-      return ExitCode.usage;
-    }
+    if (config === undefined || !this.automationsExist(config)) return ExitCode.usage;
     const progress = this.progress(config);
     let report: AutomationReport;
     try {
@@ -106,6 +104,7 @@ class Cycle {
     } catch (error) {
       if (error instanceof AutomationError && error.code === 'ABORTED') return 'aborted';
       if (error instanceof AutomationError) {
+        // INVALID_CONFIG (nothing runnable) and INVALID_ARGUMENT: the config, not the cycle.
         io.stderr.write(`tagsmith run: ${oneLine(error.message)}\n`);
         return ExitCode.usage;
       }
@@ -221,6 +220,10 @@ function progressTargets(
       })),
     automations: selected.map((automation) => `${automation.namespace}/${automation.name}`),
   };
+}
+
+function reason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'stopped';
 }
 
 function oneLine(text: string): string {
