@@ -15,10 +15,7 @@ import type { CliIo } from './io.js';
 
 // Repeatable flags. `previous` is undefined for the first value of a flag without a
 // default (--host, and --set, whose requiredOption check needs it to start undefined).
-const collect = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const HOST_OPTION = [
   '--host <name=url>',
@@ -84,12 +81,19 @@ Colors follow NO_COLOR and FORCE_COLOR; credentials come from DOCKER_CONFIG (def
     .option('-q, --quiet', 'print no progress, only failures and the outcome')
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         'tagsmith run                      # the tagsmith.yaml or Flux manifests in .',
         'tagsmith run ./clusters/prod --host registry.example.com=http://127.0.0.1:5000',
         'tagsmith run tagsmith.yaml --dry-run',
         'tagsmith run --interval 5m --json >> cycles.ndjson',
-      ]),
+      ])}
+Exit codes: 0 nothing failed (pushed, no change, would push, left alone), 1 an image repository,
+policy or automation failed, 2 a usage or config error (nothing ran).
+With --interval the config is reloaded each cycle and a failing cycle does not stop the loop;
+SIGINT or SIGTERM abandons the cycle in progress (nothing half-written) or ends the wait, and the
+exit code is that of the last cycle that finished (0 if none did). Without --interval, a
+cycle stopped by a signal exits 1.
+`,
     )
     .action(async (config: string, options: RunCommandOptions) => {
       const { runCommand } = await import('./commands/run.js');
