@@ -75,9 +75,7 @@ describe('examples', () => {
   });
 
   for (const example of examples) {
-    // enabled when run lands: the demo drives `tagsmith run`, still a stub on this branch.
-    const skip = example === 'demo.mjs';
-    test.skipIf(skip)(`${example} runs and prints its result`, { timeout: 120_000 }, async () => {
+    test(`${example} runs and prints its result`, { timeout: 120_000 }, async () => {
       const { stdout } = await run(process.execPath, [join(examplesDir, example)], {
         cwd: join(examplesDir, '..'),
       });

@@ -55,8 +55,7 @@ async function expectExamplesToPrintTheirComments(path: string, minimum: number)
 }
 
 describe('READMEs', () => {
-  // enabled when run lands
-  test.skip('the root README shows exactly what the demo prints', {
+  test('the root README shows exactly what the demo prints', {
     timeout: 120_000,
   }, async () => {
     const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');

@@ -101,7 +101,7 @@ function automationLines(automation: AutomationRunReport, quiet: boolean, style:
   for (const file of automation.files) {
     for (const change of file.changes) {
       lines.push(
-        `    ${file.path}:${change.line}  ${change.setter}  ${style.red(change.oldValue)} -> ${style.green(change.newValue)}`,
+        `    ${file.path}:${change.line}  ${change.setter}  ${style.red(shown(change.oldValue))} -> ${style.green(shown(change.newValue))}`,
       );
     }
   }
@@ -112,6 +112,9 @@ function automationLines(automation: AutomationRunReport, quiet: boolean, style:
   }
   return lines;
 }
+
+// A cleared `:digest` field is the empty string; print it so the line does not end in a blank.
+const shown = (value: string): string => (value === '' ? '""' : value);
 
 function outcome(automation: AutomationRunReport, style: Style): string {
   const branch = automation.branch ?? automation.push?.branch;
