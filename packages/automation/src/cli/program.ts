@@ -169,7 +169,7 @@ cycle stopped by a signal exits 1.
     )
     .option(
       '--extract <template>',
-      'compare the text built from the match, e.g. $ts or ${version}, like filterTags.extract',
+      'compare the text built from the match, e.g. $ts or $1, like filterTags.extract',
     )
     .option('--image <image>', 'list the tags of IMAGE instead of reading stdin')
     .option(...HOST_OPTION, collect)
