@@ -3,11 +3,11 @@
 // manifests unchanged plus a GitRepository). The registry is shared per test file.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitFixture, type GitFixture, type GitServer, serveGit } from '@tagsmith/testkit';
 import { SEED_FILES } from '../helpers.js';
+import { closedPort } from './registry-setup.js';
 
 /** The seed's ImageRepository, ImagePolicy and ImageUpdateAutomation (v1beta1, `.Updated` template). */
 export const SEED_MANIFESTS = await readFile(
@@ -73,12 +73,7 @@ export async function seedScenario(manifests = SEED_MANIFESTS): Promise<Scenario
 
 /** An http URL on 127.0.0.1 where nothing listens (a port just freed). */
 export async function closedEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 /** Resolves once `read()` contains `text`; polls, since a child's output arrives in chunks. */
