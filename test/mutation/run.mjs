@@ -10,8 +10,12 @@ import { formatScores, MINIMUM_SCORE, scoreReport } from './summary.mjs';
 import { MUTATION_TARGETS } from './targets.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const passThrough = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
+// Package names first; from the first flag on, everything goes to Stryker as written
+// (`--concurrency 1` and `--concurrency=1` alike).
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
+const requested = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const passThrough = firstFlag === -1 ? [] : args.slice(firstFlag);
 const unknown = requested.filter((name) => !(name in MUTATION_TARGETS));
 if (unknown.length > 0) {
   console.error(
