@@ -112,9 +112,7 @@ function comparatorCeiling(c: Comparator, group: AndGroup): number {
     case OP_LESS:
       // `<5.0.0` admits 5.0.0-rc.1 only where the group admits prereleases
       // (and it does whenever `c` itself has one).
-      return c.minor === 0 && c.patch === 0 && !group.allowsPrerelease
-        ? major - 1
-        : major;
+      return c.minor === 0 && c.patch === 0 && !group.allowsPrerelease ? major - 1 : major;
     case OP_EQUAL:
     case OP_TILDE:
       // `~0.0.0`, `~*` and `*` admit everything (see `tilde`).
