@@ -26,7 +26,7 @@ function scanned(tag: string): Version {
 }
 
 describe('scanVersion reads tags as Flux does', () => {
-  it.each([
+  it.each<readonly [string, string | undefined]>([
     // The core's parts are separated by dots only.
     ['2024-01-15', undefined],
     ['1-2-3', undefined],
