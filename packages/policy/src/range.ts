@@ -110,10 +110,9 @@ function comparatorCeiling(c: Comparator, group: AndGroup): number {
   const major = typeof c.major === 'bigint' ? Number.POSITIVE_INFINITY : c.major;
   switch (c.op) {
     case OP_LESS:
-      // `<5.0.0` admits 5.0.0-rc.1 only where the group admits prereleases.
-      return c.minor === 0 && c.patch === 0 && !isPrerelease(c) && !group.allowsPrerelease
-        ? major - 1
-        : major;
+      // `<5.0.0` admits 5.0.0-rc.1 only where the group admits prereleases
+      // (and it does whenever `c` itself has one).
+      return c.minor === 0 && c.patch === 0 && !group.allowsPrerelease ? major - 1 : major;
     case OP_EQUAL:
     case OP_TILDE:
       // `~0.0.0`, `~*` and `*` admit everything (see `tilde`).
@@ -153,26 +152,26 @@ function caret(c: Comparator, v: VersionFields): boolean {
   return comparePart(v.patch, c.patch) === 0;
 }
 
+// Masterminds' dirty branches, by the part that was a wildcard. A wildcard
+// major leaves 0.0.0 with neither flag set, which its checks then treat like a
+// clean version: the last line.
 function notEqual(c: Comparator, v: VersionFields): boolean {
-  if (c.dirty) {
-    if (comparePart(v.major, c.major) !== 0) return true;
-    if (comparePart(v.minor, c.minor) !== 0 && !c.minorDirty) return true;
-    if (c.minorDirty) return false;
-    if (comparePart(v.patch, c.patch) !== 0 && !c.patchDirty) return true;
-    if (c.patchDirty) {
-      if (isPrerelease(v) || isPrerelease(c)) return comparePrerelease(v, c) !== 0;
-      return false;
-    }
+  if (c.minorDirty) return comparePart(v.major, c.major) !== 0;
+  if (c.patchDirty) {
+    return (
+      comparePart(v.major, c.major) !== 0 ||
+      comparePart(v.minor, c.minor) !== 0 ||
+      comparePrerelease(v, c) !== 0
+    );
   }
   return compareVersions(v, c) !== 0;
 }
 
 function greater(c: Comparator, v: VersionFields): boolean {
-  if (c.dirty) {
+  if (c.minorDirty) return comparePart(v.major, c.major) > 0;
+  if (c.patchDirty) {
     const d = comparePart(v.major, c.major);
-    if (d !== 0) return d > 0;
-    if (c.minorDirty) return false;
-    if (c.patchDirty) return v.minor > c.minor;
+    return d > 0 || (d === 0 && v.minor > c.minor);
   }
   return compareVersions(v, c) > 0;
 }
@@ -298,8 +297,9 @@ class RangeParser {
   }
 
   private operator(): number {
+    // No symbol holds a `|`, so none can run into the next `||` group.
     for (const [symbol, op] of OPERATORS) {
-      if (this.text.startsWith(symbol, this.i) && this.i + symbol.length <= this.end) {
+      if (this.text.startsWith(symbol, this.i)) {
         this.i += symbol.length;
         return op;
       }
@@ -358,10 +358,8 @@ class RangeParser {
   // Masterminds' parseConstraint: a wildcard or missing part makes the
   // comparator "dirty" and everything after it is ignored.
   private comparator(op: number, raw: RawVersion, at: number): Comparator {
-    if (raw.pre !== '') {
-      for (const id of raw.pre.split('.')) {
-        if (/^0[0-9]+$/.test(id)) this.fail(`prerelease identifier "${id}" has a leading zero`, at);
-      }
+    for (const id of raw.pre.split('.')) {
+      if (/^0[0-9]+$/.test(id)) this.fail(`prerelease identifier "${id}" has a leading zero`, at);
     }
     const [major = '', minor, patch] = raw.parts;
     if (isWildcard(major)) return comparator(op, 0, 0, 0, raw.pre, 'major');

@@ -214,9 +214,10 @@ export function comparePart(a: Part, b: Part): number {
 
 // Digit strings without leading zeros whose value fits in a uint64 compare as
 // numbers; Masterminds treats longer ones as alphanumeric (ParseUint fails).
+// Identifiers are never empty: the tag scanner and the range parser reject that.
 function numericIdentifier(s: string, start: number, end: number): boolean {
   const length = end - start;
-  if (length === 0 || length > 20) return false;
+  if (length > 20) return false;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c < CHAR_0 || c > CHAR_9) return false;
@@ -227,9 +228,6 @@ function numericIdentifier(s: string, start: number, end: number): boolean {
 function compareIdentifier(a: string, as: number, ae: number, b: string, bs: number, be: number) {
   const aLength = ae - as;
   const bLength = be - bs;
-  let same = aLength === bLength;
-  for (let k = 0; same && k < aLength; k++) same = a.charCodeAt(as + k) === b.charCodeAt(bs + k);
-  if (same) return 0;
   const aNumeric = numericIdentifier(a, as, ae);
   const bNumeric = numericIdentifier(b, bs, be);
   if (aNumeric !== bNumeric) return aNumeric ? -1 : 1;
@@ -275,17 +273,10 @@ export function comparePrerelease(a: VersionFields, b: VersionFields): number {
 
 /** Masterminds' `Version.Compare`; build metadata is ignored. */
 export function compareVersions(a: VersionFields, b: VersionFields): number {
-  if (a.major !== b.major) {
-    const d = comparePart(a.major, b.major);
-    if (d !== 0) return d;
-  }
-  if (a.minor !== b.minor) {
-    const d = comparePart(a.minor, b.minor);
-    if (d !== 0) return d;
-  }
-  if (a.patch !== b.patch) {
-    const d = comparePart(a.patch, b.patch);
-    if (d !== 0) return d;
-  }
+  // A part is a number up to 2^53-1 and a BigInt only above (see exactPart), so
+  // `!==` is exact inequality here, and the cheap test for the common case.
+  if (a.major !== b.major) return comparePart(a.major, b.major);
+  if (a.minor !== b.minor) return comparePart(a.minor, b.minor);
+  if (a.patch !== b.patch) return comparePart(a.patch, b.patch);
   return comparePrerelease(a, b);
 }

@@ -13,6 +13,8 @@ type Row = readonly [range: string, version: string, expected: Outcome, why: str
 
 const spec = (range: string) => ({ policy: { semver: { range } } });
 
+// select drops most tags by their major before the range sees them; explain
+// asks the range about every tag, so each row is checked both ways.
 function outcome(range: string, version: string): Outcome {
   let policy: ReturnType<typeof compilePolicy>;
   try {
@@ -21,7 +23,9 @@ function outcome(range: string, version: string): Outcome {
     if (error instanceof PolicyError && error.code === 'INVALID_RANGE') return 'invalid';
     throw error;
   }
-  return policy.select([version]) === version;
+  const selected = policy.select([version]) === version;
+  expect(policy.explain([version]).tags[0]?.kind === 'selected').toBe(selected);
+  return selected;
 }
 
 const grammar: Row[] = [
@@ -55,6 +59,8 @@ const grammar: Row[] = [
   ['>=1.0\t<2.0', '1.5.0', true, 'Go \\s includes tab'],
   ['>=1.0\n<2.0', '1.5.0', true, 'Go \\s includes newline'],
   ['>=1.0\v<2.0', '1.5.0', 'invalid', 'Go \\s is [\\t\\n\\f\\r ], no vertical tab'],
+  ['>=1.0\f<2.0', '1.5.0', true, 'Go \\s includes form feed'],
+  ['>=1.0\r<2.0', '1.5.0', true, 'Go \\s includes carriage return'],
   ['>=1.0\u00a0<2.0', '1.5.0', 'invalid', 'Go \\s is ASCII only, no NBSP'],
   ['1.2.3 || 1.2.5', '1.2.5', true, 'NewConstraint: strings.Split on "||"'],
   ['1.2.3||1.2.5', '1.2.5', true, 'NewConstraint: "||" needs no spaces'],
@@ -91,6 +97,18 @@ const grammar: Row[] = [
   ['1.2.3-', '1.2.3', 'invalid', 'cvRegex: prerelease needs an identifier'],
   ['1.2.3-a..b', '1.2.3-a', 'invalid', 'cvRegex: identifiers are not empty'],
   ['1.2.3--', '1.2.3--', true, 'cvRegex: "-" is an identifier character'],
+  ['1.2.3-AZaz09-', '1.2.3-AZaz09-', true, 'cvRegex: identifiers are [0-9A-Za-z-]'],
+  ['1.2.3+AZaz09-', '1.2.3', true, 'cvRegex: metadata identifiers are [0-9A-Za-z-]'],
+  ['>=1.2.3-RC.9', '1.2.3-RC.10', true, 'comparePrePart: upper case, then numbers by value'],
+  ['>=1.2.3-RC.9', '1.2.3-RC.8', false, 'comparePrePart: numbers by value'],
+  ...['/', ':', '@', '[', '`', '{', '~', '_'].flatMap((c): Row[] => [
+    [`1.2.3-a${c}b`, '1.2.3-a', 'invalid', `cvRegex: "${c}" is no identifier character`],
+    [`1.2.3+a${c}b`, '1.2.3', 'invalid', `cvRegex: "${c}" is no identifier character`],
+  ]),
+  ['1.2.3-a01', '1.2.3-a01', true, 'validatePrerelease: only a numeric identifier is checked'],
+  ['1.2.3-01a', '1.2.3-01a', true, 'validatePrerelease: "01a" is alphanumeric'],
+  ['1.2.3-001', '1.2.3-1', 'invalid', 'validatePrerelease: any leading 0 of a number'],
+  ['1.2.3-rc.01', '1.2.3-rc.1', 'invalid', 'validatePrerelease: every identifier'],
 ];
 
 const hyphen: Row[] = [
@@ -153,6 +171,13 @@ const operators: Row[] = [
   ['!=1.2-beta', '1.2.7', true, 'patchDirty: constraint has a prerelease, version none'],
   ['!=1.2.3-beta', '1.2.3-beta', false, 'constraintNotEqual clean: Equal'],
   ['!=1.2.3', '1.2.4-beta', false, 'group without a prerelease: includePre is false'],
+  ['!=1.2', '2.2.0', true, 'constraintNotEqual patchDirty: major differs'],
+  ['!=1.2', '1.1.0', true, 'constraintNotEqual patchDirty: minor differs'],
+  ['!=1.x', '0.5.0', true, 'constraintNotEqual minorDirty: major differs'],
+  ['!=1', '1.0.0', false, 'constraintNotEqual minorDirty: same major'],
+  ['!=1.2.3', '1.2.3', false, 'constraintNotEqual clean: Equal'],
+  ['!=1.2.3', '1.3.3', true, 'constraintNotEqual clean: minor differs'],
+  ['!=1.2.3', '2.2.3', true, 'constraintNotEqual clean: major differs'],
   ['>1.2.3', '1.2.4', true, 'constraintGreaterThan clean: Compare'],
   ['>1.2.3', '1.2.3', false, 'constraintGreaterThan clean: Compare'],
   ['>1.2', '1.2.9', false, 'constraintGreaterThan patchDirty: minor must be greater'],
@@ -167,10 +192,22 @@ const operators: Row[] = [
   ['>1.2.3-beta', '1.2.3', true, 'constraintGreaterThan clean: release > its prerelease'],
   ['>1.2-beta', '1.2.5-rc', false, 'patchDirty branch looks at the minor only'],
   ['>1.2-beta', '1.3.0-alpha', true, 'patchDirty branch: minor greater, group has a prerelease'],
+  ['>1.2', '2.0.0', true, 'constraintGreaterThan patchDirty: greater major'],
+  ['>1.2', '0.9.0', false, 'constraintGreaterThan patchDirty: lower major'],
+  ['>1.2', '0.3.0', false, 'constraintGreaterThan patchDirty: lower major, greater minor'],
+  ['>1', '0.5.0', false, 'constraintGreaterThan minorDirty: lower major'],
+  ['>1.2.3', '1.3.0', true, 'constraintGreaterThan clean: greater minor'],
+  ['>1.2.3', '2.0.0', true, 'constraintGreaterThan clean: greater major'],
+  ['>1.2.3', '1.2.2', false, 'constraintGreaterThan clean: lower patch'],
   ['<1.2', '1.1.9', true, 'constraintLessThan: Compare with 1.2.0'],
   ['<1.2', '1.2.0', false, 'constraintLessThan has no dirty branch'],
   ['<1', '1.0.0', false, 'constraintLessThan: Compare with 1.0.0'],
   ['<1.x', '0.9.9', true, 'constraintLessThan: Compare with 1.0.0'],
+  ['<2.0.5', '2.0.4', true, 'constraintLessThan: a non-zero patch admits its own major'],
+  ['<2.1.0', '2.0.9', true, 'constraintLessThan: a non-zero minor admits its own major'],
+  ['<2.0.0', '1.9.9', true, 'constraintLessThan: Compare with 2.0.0'],
+  ['<2.0.0', '2.0.0', false, 'constraintLessThan: Compare with 2.0.0'],
+  ['<2.0.0-0', '2.0.0-0', false, 'constraintLessThan: not below itself'],
   ['<*', '0.0.0', false, 'constraintLessThan: nothing is below 0.0.0'],
   ['<2.0.0', '2.0.0-rc.1', false, 'group without a prerelease: includePre is false'],
   ['<2.0.0-0', '1.9.9-beta', true, 'group has a prerelease; Compare'],
@@ -201,6 +238,12 @@ const operators: Row[] = [
   ['~*', '9.9.9', true, 'constraintTilde: wildcard major is the special case'],
   ['~x.5', '9.0.0', true, 'wildcard major: parts after it ignored'],
   ['~>0.1', '0.2.0', false, 'constraintTilde: minor differs'],
+  ['~1.0.0', '2.0.0', false, 'constraintTilde: only 0.0.0 is the special case'],
+  ['~1.0.0', '1.0.7', true, 'constraintTilde: same major and minor'],
+  ['~0.0.5', '1.0.0', false, 'constraintTilde: 0.0.5 is no special case'],
+  ['~0.0.5', '0.1.0', false, 'constraintTilde: minor differs'],
+  ['~0.0.5', '0.0.9', true, 'constraintTilde: same major and minor'],
+  ['~0.1.0', '0.2.0', false, 'constraintTilde: 0.1.0 is no special case'],
   ['~1.2.3-beta', '1.2.3-beta.2', true, 'constraintTilde with a prerelease group'],
   ['~1.2.3-beta', '1.2.4-alpha', true, 'constraintTilde: same minor, group has a prerelease'],
   ['~1.2.3-beta', '1.3.0-alpha', false, 'constraintTilde: minor differs'],
@@ -218,6 +261,12 @@ const operators: Row[] = [
   ['^0.2.3', '0.2.9', true, 'constraintCaret: 0.y.z keeps the minor'],
   ['^0.2.3', '0.3.0', false, 'constraintCaret: minor differs'],
   ['^0.x', '0.9.0', true, 'constraintCaret minorDirty: major 0'],
+  ['^0.x', '1.0.0', false, 'constraintCaret minorDirty: same major only'],
+  ['^0', '2.1.0', false, 'constraintCaret minorDirty: same major only'],
+  ['^0.2.3', '1.2.5', false, 'constraintCaret: major 0 constraint rejects major > 0'],
+  ['^0.0.3', '0.1.3', false, 'constraintCaret: minor 0 constraint rejects minor > 0'],
+  ['^0.0.3', '1.0.3', false, 'constraintCaret: major 0 constraint rejects major > 0'],
+  ['^0.0', '1.0.5', false, 'constraintCaret patchDirty: major 0 constraint rejects major > 0'],
   ['^0.0.x', '0.1.0', false, 'constraintCaret patchDirty: minor must match'],
   ['^*', '0.0.0', true, 'constraintCaret: wildcard major is 0.0.0 with no part flag'],
   ['^*', '0.0.1', false, 'constraintCaret: falls to exact patch (not "any" as its comment says)'],
