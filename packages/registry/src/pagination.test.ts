@@ -260,7 +260,7 @@ describe('SkippedEntries', () => {
   it('quotes at most 80 characters of the example', () => {
     const long = `sha256:${'f'.repeat(100)}`;
     expect(logged(pageOf(0, 1, long))[0]).toContain(`e.g. "${long.slice(0, 80)}…")`);
-    const fits = 'x'.repeat(79) + '!';
+    const fits = `${'x'.repeat(79)}!`;
     expect(logged(pageOf(0, 1, fits))[0]).toContain(`e.g. "${fits}")`);
   });
 
