@@ -20,7 +20,8 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 // Error codes of a connection that broke under us, from Node and from undici.
-const RETRYABLE_NETWORK_CODES = new Set([
+// Typed for lookups of any `code`: whatever is not one of these strings is not retried.
+const RETRYABLE_NETWORK_CODES: ReadonlySet<unknown> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -33,8 +34,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 /** Whether a fetch or body-read failure is a dropped connection, worth another try. */
 export function isRetryableNetworkError(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return true;
+    if (RETRYABLE_NETWORK_CODES.has((cause as { code?: unknown }).code)) return true;
     // undici reports a body cut short by the peer as a bare TypeError('terminated').
     if ((cause as Error).message === 'terminated') return true;
     cause = (cause as { cause?: unknown }).cause;
@@ -65,8 +65,9 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // HTTP dates start with a day name; this also keeps Date.parse from reading "-5" as a year.
-  if (!/^[A-Za-z]{3}\b/.test(text)) return undefined;
+  // HTTP dates start with a day name, `Wed,` or (RFC 850's form, which RFC 9110 still
+  // has recipients accept) `Wednesday,`; this also keeps Date.parse from reading "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

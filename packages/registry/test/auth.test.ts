@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expectCode, tempDir } from '@tagsmith/test-utils';
+import { expectCode, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
 import type { TestRegistry } from '@tagsmith/testkit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -402,5 +402,273 @@ describe('credentials of the wrong shape', () => {
       'INVALID_RESPONSE',
     );
     expect(error.message).not.toContain('issued-token');
+  });
+});
+
+/** What a loopback registry saw: method, path with query, Authorization, body. */
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: string | undefined;
+  readonly body: string;
+}
+
+/**
+ * A loopback registry whose `/v2/` answers 401 with `challenge` (given the origin)
+ * unless a Bearer token is sent, and whose `/token` answers `token(…)`: a status
+ * and a raw body, for the token responses the testkit registry never sends.
+ */
+async function tokenServer(
+  token: (seen: Seen) => { status?: number; body: string },
+  challenge: (origin: string) => string = (origin) =>
+    `Bearer realm="${origin}/token",service="reg.test",scope="repository:team/app:pull"`,
+) {
+  const seen: Seen[] = [];
+  const { host } = await server((request, response, origin) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const entry = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        body: Buffer.concat(chunks).toString(),
+      };
+      seen.push(entry);
+      if (entry.url.startsWith('/token')) {
+        const { status = 200, body } = token(entry);
+        response.writeHead(status, { 'content-type': 'application/json' });
+        return void response.end(body);
+      }
+      if (entry.authorization?.startsWith('Bearer ')) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end(JSON.stringify({ name: 'team/app', tags: ['1.0'] }));
+      }
+      response.writeHead(401, { 'www-authenticate': challenge(origin) }).end();
+    });
+  });
+  const tokenRequests = () => seen.filter((entry) => entry.url.startsWith('/token'));
+  const scopesAsked = (i: number) =>
+    new URL(tokenRequests()[i]!.url, 'http://x').searchParams.getAll('scope');
+  return { host, seen, tokenRequests, scopesAsked };
+}
+
+describe('the scope a Bearer challenge names', () => {
+  it('is asked for next to the repository scope when it differs', async () => {
+    const s = await tokenServer(
+      () => ({ body: JSON.stringify({ token: 't' }) }),
+      (origin) =>
+        `Bearer realm="${origin}/token",service="reg.test",scope="repository:team/app:pull,push"`,
+    );
+    expect(await new RegistryClient().listTags(`${s.host}/team/app`)).toEqual(['1.0']);
+    expect(s.scopesAsked(0)).toEqual(['repository:team/app:pull', 'repository:team/app:pull,push']);
+    expect(new URL(s.tokenRequests()[0]!.url, 'http://x').searchParams.get('service')).toBe(
+      'reg.test',
+    );
+  });
+
+  it('is asked for once when it is the repository scope', async () => {
+    const s = await tokenServer(() => ({ body: JSON.stringify({ token: 't' }) }));
+    await new RegistryClient().listTags(`${s.host}/team/app`);
+    expect(s.scopesAsked(0)).toEqual(['repository:team/app:pull']);
+  });
+
+  it('goes with the identity-token POST too, in one space-separated scope', async () => {
+    const s = await tokenServer(
+      () => ({ body: JSON.stringify({ access_token: 't' }) }),
+      (origin) => `Bearer realm="${origin}/token",service="reg.test",scope="registry:catalog:*"`,
+    );
+    const client = new RegistryClient({
+      credentials: creds(s.host, { identityToken: 'refresh-abc' }),
+    });
+    expect(await client.listTags(`${s.host}/team/app`)).toEqual(['1.0']);
+    const post = s.tokenRequests()[0]!;
+    expect(post.method).toBe('POST');
+    expect(Object.fromEntries(new URLSearchParams(post.body))).toEqual({
+      grant_type: 'refresh_token',
+      client_id: 'tagsmith',
+      service: 'reg.test',
+      scope: 'repository:team/app:pull registry:catalog:*',
+      refresh_token: 'refresh-abc',
+    });
+    expect(post.authorization).toBeUndefined();
+  });
+
+  it('and a challenge without service sends no service, on GET and on POST', async () => {
+    const s = await tokenServer(
+      (seen) => (seen.method === 'POST' ? { status: 404, body: '{}' } : { body: '{"token":"t"}' }),
+      (origin) => `Bearer realm="${origin}/token"`,
+    );
+    const client = new RegistryClient({
+      credentials: creds(s.host, { identityToken: 'refresh-abc' }),
+    });
+    expect(await client.listTags(`${s.host}/team/app`)).toEqual(['1.0']);
+    const [post, get] = s.tokenRequests();
+    expect(new URLSearchParams(post!.body).has('service')).toBe(false);
+    expect(new URL(get!.url, 'http://x').searchParams.has('service')).toBe(false);
+    expect(get!.authorization).toBe(
+      `Basic ${Buffer.from('<token>:refresh-abc').toString('base64')}`,
+    );
+  });
+});
+
+describe('token responses', () => {
+  const answering = (body: string) => tokenServer(() => ({ body }));
+
+  it.each([
+    ['an empty object', '{}'],
+    ['an empty token', '{"token":""}'],
+    ['an empty token and an empty access_token', '{"token":"","access_token":""}'],
+    ['a number as token', '{"token":5}'],
+    ['a null access_token', '{"access_token":null}'],
+    ['an object as token', '{"token":{"value":"t"}}'],
+    ['JSON null', 'null'],
+    ['a JSON array', '["t"]'],
+    ['a JSON string', '"t"'],
+  ])('refuses %s with INVALID_RESPONSE naming the token request', async (_, body) => {
+    const s = await answering(body);
+    const error = await expectCode(
+      new RegistryClient().listTags(`${s.host}/team/app`),
+      RegistryError,
+      'INVALID_RESPONSE',
+    );
+    expect(error.status).toBe(200);
+    expect(error.method).toBe('GET');
+    expect(error.url).toContain('/token?service=reg.test&scope=');
+    expect(error.message).toContain('neither "token" nor "access_token"');
+  });
+
+  it.each([
+    ['not JSON', 'token=abc'],
+    ['cut short', '{"token":"abc'],
+  ])('refuses a body that is %s with INVALID_RESPONSE', async (_, body) => {
+    const s = await answering(body);
+    const error = await expectCode(
+      new RegistryClient().listTags(`${s.host}/team/app`),
+      RegistryError,
+      'INVALID_RESPONSE',
+    );
+    expect(error.status).toBe(200);
+    expect(error.message).toContain('token response');
+    expect(error.message).not.toContain('abc');
+  });
+
+  it.each([
+    ['token over access_token', '{"token":"a","access_token":"b"}', 'Bearer a'],
+    ['access_token when token is empty', '{"token":"","access_token":"b"}', 'Bearer b'],
+    ['access_token when token is not a string', '{"token":7,"access_token":"b"}', 'Bearer b'],
+  ])('takes %s', async (_, body, sent) => {
+    const s = await answering(body);
+    expect(await new RegistryClient().listTags(`${s.host}/team/app`)).toEqual(['1.0']);
+    expect(s.seen.at(-1)!.authorization).toBe(sent);
+  });
+
+  it('names the realm it obtained a token from in a debug line, never the token', async () => {
+    const s = await answering(JSON.stringify({ token: SECRET_CANARY }));
+    const lines: string[] = [];
+    await new RegistryClient({ logger: { debug: (line) => lines.push(line) } }).listTags(
+      `${s.host}/team/app`,
+    );
+    expect(lines).toContain(`obtained a token for repository:team/app:pull from http://${s.host}`);
+    expect(lines.join('\n')).not.toContain(SECRET_CANARY);
+  });
+
+  it('fails with UNEXPECTED_STATUS, not UNAUTHORIZED, for a token endpoint error', async () => {
+    const s = await tokenServer(() => ({ status: 400, body: '{}' }));
+    const error = await expectCode(
+      new RegistryClient().listTags(`${s.host}/team/app`),
+      RegistryError,
+      'UNEXPECTED_STATUS',
+    );
+    expect(error.status).toBe(400);
+  });
+
+  it('fails with INVALID_RESPONSE when the realm is not a URL, before any token request', async () => {
+    const s = await tokenServer(
+      () => ({ body: '{"token":"t"}' }),
+      () => 'Bearer realm="/token",service="reg.test"',
+    );
+    await expectCode(
+      new RegistryClient().listTags(`${s.host}/team/app`),
+      RegistryError,
+      'INVALID_RESPONSE',
+    );
+    expect(s.tokenRequests()).toHaveLength(0);
+  });
+});
+
+describe('expires_in', () => {
+  /** Token requests after a first listing and one at `laterS` seconds, with `expires_in` as given. */
+  const tokensFetched = async (expiresIn: unknown, laterS: number) => {
+    const s = await tokenServer(() => ({
+      body: JSON.stringify({ token: 't', expires_in: expiresIn }),
+    }));
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const client = new RegistryClient({ clock: () => now });
+    await client.listTags(`${s.host}/team/app`);
+    now += laterS * 1000;
+    await client.listTags(`${s.host}/team/app`);
+    return s.tokenRequests().length;
+  };
+
+  it('keeps a token for its lifetime in seconds, less the margin', async () => {
+    expect(await tokensFetched(300, 269)).toBe(1);
+    expect(await tokensFetched(300, 270)).toBe(2);
+  });
+
+  it.each([
+    ['a string', '300'],
+    ['null', null],
+    ['zero', 0],
+    ['negative', -5],
+  ])('takes the default 60 s for an expires_in that is %s', async (_, expiresIn) => {
+    expect(await tokensFetched(expiresIn, 53)).toBe(1);
+    expect(await tokensFetched(expiresIn, 54)).toBe(2);
+  });
+});
+
+describe('challenges that cannot be answered', () => {
+  it('skips a Bearer challenge without realm and answers the Basic one next to it', async () => {
+    const basic = `Basic ${Buffer.from('bot:pw').toString('base64')}`;
+    const seen: (string | undefined)[] = [];
+    const { host } = await server((request, response) => {
+      seen.push(request.headers.authorization);
+      if (request.headers.authorization === basic) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end('{"name":"team/app","tags":["1.0"]}');
+      }
+      response.writeHead(401, { 'www-authenticate': 'Bearer service="x", Basic realm="r"' }).end();
+    });
+    const client = new RegistryClient({
+      credentials: creds(host, { username: 'bot', password: 'pw' }),
+    });
+    expect(await client.listTags(`${host}/team/app`)).toEqual(['1.0']);
+    expect(seen).toEqual([undefined, basic]);
+  });
+
+  it('fails with UNAUTHORIZED for a Basic challenge when the credential is an identity token', async () => {
+    const r = await registry({ auth: { basic: { username: 'bot', password: 'pw' } } });
+    const client = new RegistryClient({
+      credentials: creds(r.host, { identityToken: 'refresh-abc' }),
+    });
+    const error = await expectCode(
+      client.listTags(`${r.host}/team/app`),
+      RegistryError,
+      'UNAUTHORIZED',
+    );
+    expect(error.message).toContain(`no username/password for ${r.host}`);
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('fails with UNAUTHORIZED for a scheme it does not speak', async () => {
+    const { host } = await server((_request, response) => {
+      response.writeHead(401, { 'www-authenticate': 'Negotiate abc==' }).end();
+    });
+    const error = await expectCode(
+      new RegistryClient().listTags(`${host}/team/app`),
+      RegistryError,
+      'UNAUTHORIZED',
+    );
+    expect(error.message).toContain('no Bearer or Basic challenge to answer');
   });
 });

@@ -137,6 +137,67 @@ describe('retries', () => {
   });
 });
 
+/**
+ * Fault injector: a `fetch` whose first `times` calls throw what undici throws
+ * when the connection fails with Node's `code`, and which then is the real fetch.
+ */
+function failingFetch(code: string, times = 1) {
+  let calls = 0;
+  const fetchWithFaults: typeof fetch = (input, init) => {
+    calls++;
+    if (calls <= times) {
+      const cause = Object.assign(new Error(`connect ${code} 127.0.0.1`), { code });
+      return Promise.reject(new TypeError('fetch failed', { cause }));
+    }
+    return fetch(input, init);
+  };
+  return { fetch: fetchWithFaults, calls: () => calls };
+}
+
+describe('network errors', () => {
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET'])(
+    'retries a fetch that fails with %s',
+    async (code) => {
+      const r = await registry();
+      const injector = failingFetch(code, 2);
+      const client = new RegistryClient({ fetch: injector.fetch, retry: { baseDelayMs: 1 } });
+      expect(await client.listTags(`${r.host}/app`)).toEqual(['1.0', '2.0']);
+      expect(injector.calls()).toBe(3);
+    },
+  );
+
+  it.each(['ENOTFOUND', 'ETIMEDOUT', 'CERT_HAS_EXPIRED'])(
+    'fails with NETWORK at once for %s, naming the code',
+    async (code) => {
+      const r = await registry();
+      const injector = failingFetch(code, Infinity);
+      const client = new RegistryClient({ fetch: injector.fetch, retry: { baseDelayMs: 1 } });
+      const error = await expectCode(client.listTags(`${r.host}/app`), RegistryError, 'NETWORK');
+      expect(error.message).toContain(code);
+      expect(injector.calls()).toBe(1);
+    },
+  );
+
+  it('does not retry when the caller aborts a fetch in flight', async () => {
+    const r = await registry();
+    const controller = new AbortController();
+    let calls = 0;
+    const abortingFetch: typeof fetch = (input, init) => {
+      calls++;
+      controller.abort(new Error('caller stopped'));
+      return fetch(input, init);
+    };
+    const client = new RegistryClient({ fetch: abortingFetch, retry: { baseDelayMs: 1 } });
+    const error = await expectCode(
+      client.listTags(`${r.host}/app`, { signal: controller.signal }),
+      RegistryError,
+      'ABORTED',
+    );
+    expect((error.cause as Error).message).toBe('caller stopped');
+    expect(calls).toBe(1);
+  });
+});
+
 describe('timeouts and aborts', () => {
   it('fails with TIMEOUT when one try takes longer than timeoutMs, without retrying', async () => {
     const r = await registry();
