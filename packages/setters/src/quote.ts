@@ -64,23 +64,26 @@ const NEEDS_ESCAPE = new RegExp(
 );
 const TAB = /\t/;
 
-/** Why a value cannot be written as a plain scalar, or `undefined` when it can. */
-export function plainUnsafeReason(value: string): string | undefined {
-  if (value === '') return 'empty reads back as null';
-  if (readsAsNonString(value)) {
-    return 'reads back as a null, boolean, number or timestamp';
-  }
-  if (INDICATOR_START.test(value)) return 'starts with an indicator character';
-  if (DOCUMENT_MARKER_START.test(value)) return 'reads as a document end marker';
-  if (UNSAFE_INSIDE.test(value)) return 'contains `: `, ` #`, a flow indicator or edge spaces';
-  if (NEEDS_ESCAPE.test(value) || TAB.test(value))
-    return 'contains a character that needs escaping';
-  return undefined;
+/**
+ * Whether `value` can be written as a plain scalar and read back as the same
+ * string: it is not empty (that reads as null), reads as no other type, and
+ * breaks none of the rules above.
+ */
+export function canStayPlain(value: string): boolean {
+  return !(
+    value === '' ||
+    readsAsNonString(value) ||
+    INDICATOR_START.test(value) ||
+    DOCUMENT_MARKER_START.test(value) ||
+    UNSAFE_INSIDE.test(value) ||
+    NEEDS_ESCAPE.test(value) ||
+    TAB.test(value)
+  );
 }
 
 /** Writes `value` in the given style, switching to double quotes when the style cannot hold it. */
 export function renderScalar(value: string, style: ScalarStyle): string {
-  if (style === 'PLAIN' && plainUnsafeReason(value) === undefined) return value;
+  if (style === 'PLAIN' && canStayPlain(value)) return value;
   // Single quotes have no escapes: a control or line-break character would fold or be illegal.
   if (style === 'QUOTE_SINGLE' && !NEEDS_ESCAPE.test(value)) {
     return `'${value.replaceAll("'", "''")}'`;
