@@ -226,6 +226,15 @@ describe('verifyPatch refuses a tampered patch', () => {
     );
   });
 
+  it('compares timestamp keys by their time when an anchored timestamp key stops repeating one', () => {
+    // Under %YAML 1.1 `*x` and `2024-01-01` are two Date keys of one time: the same key, before.
+    const before = '%YAML 1.1\n---\na: &x 2024-01-01\n*x : 1\n2024-01-01: 2\n';
+    expect(prove(before, before.replace('2024-01-01', 'v2'), [[['a'], 'v2']])).toBe(
+      'a marked anchor used as a key now repeats another key of its map (or no longer does)',
+    );
+    expect(prove(before, before)).toBeUndefined();
+  });
+
   it('refuses a new YAML warning, but not one the original already raised', () => {
     expect(prove('a: !!int 1\n', 'a: !!int x\n', [[['a'], 'x']])).toMatch(
       /^the patched text raises a YAML warning: Unresolved tag: tag:yaml\.org,2002:int$/,

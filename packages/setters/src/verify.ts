@@ -115,8 +115,9 @@ function keyClasses(map: YAMLMap, document: Document.Parsed): number[] {
   });
 }
 
+/** Whether two maps' keys collide alike; their lengths are equal (shallowMismatch proved it). */
 function sameCollisions(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
+  return a.every((value, i) => value === b[i]);
 }
 
 function shallowMismatch(a: unknown, b: unknown): string | undefined {
