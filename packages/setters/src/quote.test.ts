@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { plainUnsafeReason, renderScalar, type ScalarStyle } from './quote.js';
+import { canStayPlain, renderScalar, type ScalarStyle } from './quote.js';
 
 function readBack(rendered: string, version: '1.1' | '1.2'): unknown {
   return parse(`key: ${rendered}\nflow: [${rendered}]\n`, { version }).key;
@@ -55,6 +55,18 @@ const QUOTED = [
   '00:30',
   '+0:30',
   '0_1:20',
+  '1:5',
+  '-1:30',
+  '1:2:3',
+  '190:20:30',
+  '1_0:30',
+  '190:20:30.15',
+  '-1:30.5',
+  '1:5.5',
+  '.',
+  '._',
+  '2024-06-27  1:2:3',
+  '2024-06-27 1:2:3.25',
   '2024-06-27 1:2:3',
   '2024-06-27T10:0:0',
   '2024-6-7t1:2:3.5 +5',
@@ -90,6 +102,13 @@ const QUOTED = [
   'a\u0007b',
 ];
 const PLAIN = [
+  // sexagesimal parts run from 0 to 59
+  '1:60',
+  '1:300',
+  '1:30x',
+  '1:30.5x',
+  'x1:30.5',
+  'hello world',
   '...x',
   '1:2:3:4x',
   'v1.0.0',
@@ -110,7 +129,7 @@ const PLAIN = [
 
 describe('renderScalar', () => {
   it.each(QUOTED)('double-quotes plain %j', (value) => {
-    expect(plainUnsafeReason(value)).toBeDefined();
+    expect(canStayPlain(value)).toBe(false);
     const rendered = renderScalar(value, 'PLAIN');
     expect(rendered.startsWith('"')).toBe(true);
     expect(readBack(rendered, '1.1')).toBe(value);
@@ -158,5 +177,140 @@ describe('renderScalar', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  // Each holds a keyword, number or time somewhere inside, or nearly is one,
+  // but is not one: a pattern that lost its `^` or `$` would quote it.
+  it.each([
+    'main',
+    'ubuntu:jammy',
+    'nginx',
+    'onion',
+    'yes-please',
+    'untrue',
+    'trueish',
+    'nullable',
+    'a~',
+    '~a',
+    'v0o17',
+    '0o17x',
+    'v0x1F',
+    '0x1Fg',
+    'v1',
+    '1a',
+    'v0b1',
+    '0b1x',
+    'x1:30',
+    'x.5',
+    '.5x',
+    'x1e3',
+    '1e3x',
+    '1e',
+    'x.inf',
+    '.infx',
+    'x.nan',
+    '.nanx',
+    'x2024-06-27',
+    '2024-06-27x',
+    '2024-06-27 1:2:3x',
+    'x<<',
+    '<<x',
+    'x=',
+    '=x',
+    'a...',
+    'a-',
+    'a?',
+    'a!',
+    "a'",
+    'a"',
+    'a%',
+    'a@',
+    'a`',
+    'a|',
+    'a>',
+    'a&',
+    'a*',
+  ])('keeps %j plain: it only looks like a keyword, number or time', (value) => {
+    expect(renderScalar(value, 'PLAIN')).toBe(value);
+    expect(readBack(value, '1.1')).toBe(value);
+    expect(readBack(value, '1.2')).toBe(value);
+  });
+
+  // [character, its double-quoted escape, the styles that hold it unescaped]
+  type Holds = 'plain and single' | 'single' | 'none';
+  const ESCAPES: readonly (readonly [string, string, Holds])[] = [
+    ['\\', '\\\\', 'plain and single'],
+    ['"', '\\"', 'plain and single'],
+    ['\u00a0', '\\_', 'plain and single'],
+    ['\t', '\\t', 'single'],
+    ['\0', '\\0', 'none'],
+    ['\u0007', '\\a', 'none'],
+    ['\b', '\\b', 'none'],
+    ['\n', '\\n', 'none'],
+    ['\v', '\\v', 'none'],
+    ['\f', '\\f', 'none'],
+    ['\r', '\\r', 'none'],
+    ['\u001b', '\\e', 'none'],
+    ['\u0085', '\\N', 'none'],
+    ['\u2028', '\\L', 'none'],
+    ['\u2029', '\\P', 'none'],
+    ['\u0001', '\\x01', 'none'],
+    ['\u001a', '\\x1A', 'none'],
+    ['\u001f', '\\x1F', 'none'],
+    ['\u007f', '\\x7F', 'none'],
+    ['\u0080', '\\x80', 'none'],
+    ['\u009b', '\\x9B', 'none'],
+    ['\u009f', '\\x9F', 'none'],
+    ['\ufeff', '\\uFEFF', 'none'],
+    ['\ufffe', '\\uFFFE', 'none'],
+    ['\uffff', '\\uFFFF', 'none'],
+    ['\ud800', '\\uD800', 'none'],
+    ['\udbff', '\\uDBFF', 'none'],
+    ['\udc00', '\\uDC00', 'none'],
+    ['\udfff', '\\uDFFF', 'none'],
+  ];
+
+  it.each(ESCAPES)(
+    'writes %j as %s inside double quotes, and in the styles that cannot hold it',
+    (char, escaped, holds) => {
+      const value = `a${char}b`;
+      const double = `"a${escaped}b"`;
+      expect(renderScalar(value, 'QUOTE_DOUBLE')).toBe(double);
+      expect(renderScalar(value, 'PLAIN')).toBe(holds === 'plain and single' ? value : double);
+      expect(renderScalar(value, 'QUOTE_SINGLE')).toBe(holds === 'none' ? double : `'${value}'`);
+      for (const style of ['PLAIN', 'QUOTE_SINGLE', 'QUOTE_DOUBLE'] as const) {
+        expect(readBack(renderScalar(value, style), '1.2')).toBe(value);
+        expect(readBack(renderScalar(value, style), '1.1')).toBe(value);
+      }
+    },
+  );
+
+  it('escapes a lone surrogate but keeps a surrogate pair as it is', () => {
+    const cases: readonly (readonly [string, string])[] = [
+      ['\ud83d\udc33', '"\ud83d\udc33"'],
+      ['\ud83d', '"\\uD83D"'],
+      ['\udc33', '"\\uDC33"'],
+      ['\ud83d!', '"\\uD83D!"'],
+      ['!\udc33', '"!\\uDC33"'],
+      ['\udc33\ud83d', '"\\uDC33\\uD83D"'],
+      ['\ud800\ud83d\udc33', '"\\uD800\ud83d\udc33"'],
+      ['\ud83d\udc33\udc33', '"\ud83d\udc33\\uDC33"'],
+    ];
+    for (const [value, double] of cases) {
+      expect(renderScalar(value, 'QUOTE_DOUBLE')).toBe(double);
+      expect(readBack(double, '1.2')).toBe(value);
+      const plainOk = !/\\u/.test(double);
+      expect(renderScalar(value, 'PLAIN')).toBe(plainOk ? value : double);
+      expect(renderScalar(value, 'QUOTE_SINGLE')).toBe(plainOk ? `'${value}'` : double);
+    }
+  });
+
+  it('writes a plain value that needs no quotes exactly as it is, whatever it holds', () => {
+    // Printable non-ASCII, a no-break space inside, an inner quote: plain can hold them.
+    for (const value of ['café', 'a\u00a0b', "it's", 'say"hi"', 'a\\b', '\u00ff', '\ufffd']) {
+      expect(renderScalar(value, 'PLAIN')).toBe(value);
+      expect(readBack(value, '1.1')).toBe(value);
+      expect(readBack(value, '1.2')).toBe(value);
+    }
   });
 });

@@ -21,9 +21,8 @@ const NON_STRING_PLAIN: readonly RegExp[] = [
   /^[-+]?0b[01_]+$/,
   /^[-+]?0x[0-9a-fA-F_]+$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-  // floats: 1.2 core, 1.1 (with `_`, exponent without digits before it, sexagesimal),
-  // infinities and NaN
-  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
+  // floats: 1.1 (with `_`, exponent without digits before it, sexagesimal; the
+  // 1.2 core floats are among them, or integers), infinities and NaN
   /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/,
   /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
@@ -64,23 +63,26 @@ const NEEDS_ESCAPE = new RegExp(
 );
 const TAB = /\t/;
 
-/** Why a value cannot be written as a plain scalar, or `undefined` when it can. */
-export function plainUnsafeReason(value: string): string | undefined {
-  if (value === '') return 'empty reads back as null';
-  if (readsAsNonString(value)) {
-    return 'reads back as a null, boolean, number or timestamp';
-  }
-  if (INDICATOR_START.test(value)) return 'starts with an indicator character';
-  if (DOCUMENT_MARKER_START.test(value)) return 'reads as a document end marker';
-  if (UNSAFE_INSIDE.test(value)) return 'contains `: `, ` #`, a flow indicator or edge spaces';
-  if (NEEDS_ESCAPE.test(value) || TAB.test(value))
-    return 'contains a character that needs escaping';
-  return undefined;
+/**
+ * Whether `value` can be written as a plain scalar and read back as the same
+ * string: it is not empty (that reads as null), reads as no other type, and
+ * breaks none of the rules above.
+ */
+export function canStayPlain(value: string): boolean {
+  return !(
+    value === '' ||
+    readsAsNonString(value) ||
+    INDICATOR_START.test(value) ||
+    DOCUMENT_MARKER_START.test(value) ||
+    UNSAFE_INSIDE.test(value) ||
+    NEEDS_ESCAPE.test(value) ||
+    TAB.test(value)
+  );
 }
 
 /** Writes `value` in the given style, switching to double quotes when the style cannot hold it. */
 export function renderScalar(value: string, style: ScalarStyle): string {
-  if (style === 'PLAIN' && plainUnsafeReason(value) === undefined) return value;
+  if (style === 'PLAIN' && canStayPlain(value)) return value;
   // Single quotes have no escapes: a control or line-break character would fold or be illegal.
   if (style === 'QUOTE_SINGLE' && !NEEDS_ESCAPE.test(value)) {
     return `'${value.replaceAll("'", "''")}'`;
@@ -119,8 +121,10 @@ function escapeDouble(value: string): string {
     const named = NAMED_ESCAPES[char];
     if (named !== undefined) return named;
     const code = char.charCodeAt(0);
+    // Every character escaped here is below U+00A0 or from U+2028 up, so `\u` always has four digits.
+    // Stryker disable next-line EqualityOperator: U+00FF itself is printable and never escaped, so `<` and `<=` agree
     return code <= 0xff
       ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
-      : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      : `\\u${code.toString(16).toUpperCase()}`;
   });
 }
