@@ -258,7 +258,7 @@ export function lex(input: string): Token[] {
       emit('char');
       return true;
     }
-    return fail(`bad character ${goCharU(ch)}`);
+    return fail(`unrecognized character in action: ${goCharU(ch)}`);
   };
 
   // The letters, digits and underscores of a name, which must end where a token may end.
