@@ -250,10 +250,18 @@ function formatFloat(f: number, verb: string, spec: Spec): string {
     default:
       return badVerb(verb, new GoFloat(f), spec);
   }
-  if (spec.plus && !s.startsWith('-') && !s.startsWith('+')) s = `+${s}`;
+  if (!Number.isFinite(f)) return pad(signedNonFinite(f, spec), { ...spec, zero: false });
+  if (spec.plus && !s.startsWith('-')) s = `+${s}`;
   else if (spec.space && !s.startsWith('-')) s = ` ${s}`;
-  if (s === '+Inf' && !spec.plus) s = 'Inf';
-  return pad(s, spec, Number.isFinite(f));
+  return pad(s, spec, true);
+}
+
+/** Go's fmtFloat on an infinity or NaN: `+Inf` keeps its sign (a space flag alone turns it
+ * into ` Inf`), NaN takes a sign only when a flag asks, and neither is zero-padded. */
+function signedNonFinite(f: number, spec: Spec): string {
+  if (Number.isNaN(f)) return spec.plus ? '+NaN' : spec.space ? ' NaN' : 'NaN';
+  if (f < 0) return '-Inf';
+  return spec.space && !spec.plus ? ' Inf' : '+Inf';
 }
 
 function formatString(s: string, verb: string, spec: Spec, v: GoValue): string {
