@@ -138,6 +138,16 @@ const TABLE: string[] = [
 // The lexer: trim markers after each kind of space, comments, line numbers in messages, every
 // token kind and its errors, strings, char constants and number syntaxes.
 const LEXER_TABLE: string[] = [
+  // Line numbers across multi-line comments, trim markers and raw strings.
+  'a\n{{/* x\ny */}}\n{{end}}',
+  '{{/*\n\n*/}}{{end}}',
+  '{{/*\n*/ -}}\n\n{{end}}',
+  'a\n{{- /* x\ny */ -}}\n{{end}}',
+  'a\n{{.n\n-}}\n\n{{end}}',
+  'a\n{{-\n.n\n-}}\n\n{{end}}',
+  '{{`\n\n`}}{{end}}',
+  '{{\n\n.n}}{{end}}',
+  'x\n{{- .n -}}\n\n{{.z.y}}{{end}}',
   '{{.n\t-}}  x|{{.n\n-}}\n y|{{.n\r-}}\r z|{{.n -}}w',
   'a \t\r\n{{-\t.n}}|b\n{{-\n.n}}|c {{-3}}|d {{- 3}}',
   '{{3 }}  {{ 3}} {{-  3  -}} e',
