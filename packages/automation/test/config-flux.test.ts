@@ -428,6 +428,37 @@ describe('Flux defaults: GitRepository', () => {
   });
 });
 
+describe('Flux secret references and URLs', () => {
+  it('names each Kubernetes secret reference, its field and where it was written', async () => {
+    const config = await load(
+      working({
+        repo: repository('  secretRef:\n    name: regcred\n'),
+        git: gitRepository('  ref:\n    branch: main\n  secretRef:\n    name: gitcred\n'),
+        automation: automation('', '      signingKey:\n        secretRef:\n          name: gpg\n'),
+      }),
+    );
+    expect(config.problems.map((p) => p.message).sort()).toEqual([
+      'GitRepository apps/repo: spec.secretRef (Secret gitcred) is Kubernetes-only: git uses no credentials; give overrides.gitRepositories["apps/repo"].credentials',
+      'ImageRepository apps/app: spec.secretRef (Secret regcred) is Kubernetes-only: registry credentials come from the docker config; give overrides.imageRepositories["apps/app"].credentials to choose them',
+      'spec.git.commit.signingKey.secretRef (Secret gpg) is Kubernetes-only: commits are not signed; give overrides.automations["apps/bot"].signingKey',
+    ]);
+    expect(brief(config.problems).sort()).toEqual([
+      'warning not-supported automation.yaml:13:7',
+      'warning not-supported git.yaml:10:3',
+      'warning not-supported repo.yaml:8:3',
+    ]);
+  });
+
+  it('reports a GitRepository URL it cannot clone at spec.url', async () => {
+    const config = await load(
+      working({ git: gitRepository().replace('file:///srv/git/repo.git', 'gopher://x/y') }),
+    );
+    expect(config.automations).toEqual([]);
+    expect(config.problems[0]?.message).toMatch(/^spec\.url: /);
+    expect(brief(config.problems)[0]).toBe('error schema git.yaml:7:8');
+  });
+});
+
 describe('Flux documents the reader ignores', () => {
   it('ignores other kinds of the image group, non-mappings and objects without a string kind', async () => {
     const config = await load({
@@ -437,6 +468,7 @@ describe('Flux documents the reader ignores', () => {
       'd.yaml': 'kind: ImagePolicy\n',
       'e.yaml': `apiVersion: ${SOURCE}/v1\nkind: HelmRepository\nmetadata: { name: x }\n`,
       'f.yaml': '"just a string"\n',
+      'g.yaml': '~\n---\n---\nnull\n',
     });
     expect(config.problems).toEqual([]);
     expect(config.imageRepositories).toEqual([]);
