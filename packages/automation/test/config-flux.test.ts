@@ -460,17 +460,22 @@ describe('Flux secret references and URLs', () => {
 });
 
 describe('Flux documents the reader ignores', () => {
+  // Each file names a Flux group, so the loader parses it and hands every document to the reader.
   it('ignores other kinds of the image group, non-mappings and objects without a string kind', async () => {
     const config = await load({
       'a.yaml': `apiVersion: ${IMAGE}/v1\nkind: ImageThing\nmetadata: { name: x }\n`,
-      'b.yaml': '- a\n- b\n',
+      'b.yaml': `# ${IMAGE}\n- a\n- b\n`,
       'c.yaml': `apiVersion: ${IMAGE}/v1\nkind: 3\n`,
-      'd.yaml': 'kind: ImagePolicy\n',
+      'd.yaml': `# ${IMAGE}\nkind: ImagePolicy\n`,
       'e.yaml': `apiVersion: ${SOURCE}/v1\nkind: HelmRepository\nmetadata: { name: x }\n`,
-      'f.yaml': '"just a string"\n',
-      'g.yaml': '~\n---\n---\nnull\n',
+      'f.yaml': `# ${IMAGE}\n"just a string"\n`,
+      'g.yaml': `# ${IMAGE}\n~\n---\n---\nnull\n`,
+      'h.yaml': `apiVersion: ${IMAGE}\nkind: ImageRepository\n`,
+      'i.yaml': `apiVersion: 7\nkind: ImageRepository\n# ${IMAGE}\n`,
     });
-    expect(config.problems).toEqual([]);
+    expect(config.problems.map((p) => p.message)).toEqual([
+      `ImageRepository "${IMAGE}" is not read; expected version v1beta1, v1beta2, v1`,
+    ]);
     expect(config.imageRepositories).toEqual([]);
   });
 
