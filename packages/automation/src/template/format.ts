@@ -16,8 +16,8 @@ import {
   typeName,
 } from './values.js';
 
-/** Go's `strconv.Quote`. */
-export function goQuote(s: string): string {
+/** Go's `strconv.Quote`, or `strconv.QuoteToASCII` when `asciiOnly` (`%+q`). */
+export function goQuote(s: string, asciiOnly = false): string {
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0) ?? 0;
@@ -32,7 +32,7 @@ export function goQuote(s: string): string {
     else if (cp === 11) out += '\\v';
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (cp === 0xfffd) out += '\\ufffd';
-    else if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) out += ch;
+    else if ((!asciiOnly || cp < 0x80) && /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) out += ch;
     else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += `\\U${cp.toString(16).padStart(8, '0')}`;
   }
@@ -43,9 +43,14 @@ export function goQuote(s: string): string {
 function quoteRune(cp: number): string {
   if (cp === 0x27) return "'\\''";
   if (cp === 0x22) return `'"'`;
-  if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return "'\\ufffd'";
+  // An invalid rune becomes U+FFFD, which Go prints as itself (it is a valid, printable rune).
+  if (!isValidRune(cp) || cp === 0xfffd) return "'\ufffd'";
   return `'${goQuote(String.fromCodePoint(cp)).slice(1, -1)}'`;
 }
+
+/** Whether `cp` is a Unicode scalar value; Go prints U+FFFD for any other rune. */
+const isValidRune = (cp: number): boolean =>
+  cp >= 0 && cp <= 0x10ffff && (cp < 0xd800 || cp >= 0xe000);
 
 /** Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, an exponent below 1e-4 and from 1e6 (`1e+06`). */
 export function formatFloatShortest(f: number): string {
@@ -134,6 +139,8 @@ function pad(s: string, spec: Spec, numeric = false): string {
     const sign = /^[+\- ]/.test(s) ? (s[0] as string) : '';
     return sign + '0'.repeat(w - len) + s.slice(sign.length);
   }
+  // Go pads any other operand (a string, a bool) with zeros too when the 0 flag is set.
+  if (spec.zero) return '0'.repeat(w - len) + s;
   return ' '.repeat(w - len) + s;
 }
 
@@ -200,7 +207,7 @@ function formatInt(n: number, verb: string, spec: Spec): string {
       body = a.toString(2);
       break;
     case 'c':
-      return pad(String.fromCodePoint(n), spec);
+      return pad(String.fromCodePoint(isValidRune(n) ? n : 0xfffd), spec);
     case 'q':
       return pad(quoteRune(n), spec);
     case 'U':
@@ -243,10 +250,18 @@ function formatFloat(f: number, verb: string, spec: Spec): string {
     default:
       return badVerb(verb, new GoFloat(f), spec);
   }
-  if (spec.plus && !s.startsWith('-') && !s.startsWith('+')) s = `+${s}`;
+  if (!Number.isFinite(f)) return pad(signedNonFinite(f, spec), { ...spec, zero: false });
+  if (spec.plus && !s.startsWith('-')) s = `+${s}`;
   else if (spec.space && !s.startsWith('-')) s = ` ${s}`;
-  if (s === '+Inf' && !spec.plus) s = 'Inf';
-  return pad(s, spec, Number.isFinite(f));
+  return pad(s, spec, true);
+}
+
+/** Go's fmtFloat on an infinity or NaN: `+Inf` keeps its sign (a space flag alone turns it
+ * into ` Inf`), NaN takes a sign only when a flag asks, and neither is zero-padded. */
+function signedNonFinite(f: number, spec: Spec): string {
+  if (Number.isNaN(f)) return spec.plus ? '+NaN' : spec.space ? ' NaN' : 'NaN';
+  if (f < 0) return '-Inf';
+  return spec.space && !spec.plus ? ' Inf' : '+Inf';
 }
 
 function formatString(s: string, verb: string, spec: Spec, v: GoValue): string {
@@ -254,15 +269,18 @@ function formatString(s: string, verb: string, spec: Spec, v: GoValue): string {
     case 'v':
     case 's':
       return pad(spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s, spec);
-    case 'q':
-      return pad(spec.sharp && !s.includes('`') ? `\`${s}\`` : goQuote(s), spec);
+    case 'q': {
+      const t = spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s;
+      return pad(spec.sharp && !t.includes('`') ? `\`${t}\`` : goQuote(t, spec.plus), spec);
+    }
     case 'x':
     case 'X': {
-      const bytes = Buffer.from(
-        spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s,
-        'utf8',
-      );
-      let hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(spec.space ? ' ' : '');
+      // The precision counts bytes here; `#` puts 0x before the whole (or, with a space, each byte).
+      const all = Buffer.from(s, 'utf8');
+      const bytes = spec.prec !== undefined ? all.subarray(0, spec.prec) : all;
+      const prefix = spec.sharp ? '0x' : '';
+      const each = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
+      let hex = spec.space ? each.map((b) => prefix + b).join(' ') : prefix + each.join('');
       if (verb === 'X') hex = hex.toUpperCase();
       return pad(hex, spec);
     }
@@ -390,8 +408,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     const a = args[argNum++];
     if (verb === 'v' && spec.plus)
       out += formatValue(a, 'v', { ...spec, plus: false, plusV: true }, 0);
-    else if ('vsdqxXobcUeEfFgGtTO'.includes(verb)) out += formatValue(a, verb, spec, 0);
-    else out += badVerb(verb, a);
+    else out += formatValue(a, verb, spec, 0);
   }
   if (argNum < args.length) {
     out += `%!(EXTRA ${args

@@ -50,8 +50,8 @@ export interface Token {
   readonly line: number;
 }
 
+// `.` alone is lexed as a field (lexFieldOrVariable emits `dot`), so only words are here.
 const KEYWORDS: Readonly<Record<string, TokenType>> = {
-  '.': 'dot',
   block: 'block',
   break: 'break',
   continue: 'continue',
@@ -82,28 +82,28 @@ export function lex(input: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   let start = 0;
-  let line = 1;
-  let startLine = 1;
+  // A token's line is the line of its first character, as Go's lexer tracks it; counted
+  // forward from the last position asked about, since tokens are emitted in order.
+  let countedTo = 0;
+  let countedLine = 1;
+  const lineAt = (p: number): number => {
+    countedLine += countNewlines(input.slice(countedTo, p));
+    countedTo = p;
+    return countedLine;
+  };
   let parenDepth = 0;
   let insideAction = false;
 
   const emitVal = (type: TokenType, val: string): void => {
-    tokens.push({ type, val, pos: start, line: startLine });
+    tokens.push({ type, val, pos: start, line: lineAt(start) });
     start = pos;
-    startLine = line;
   };
   const emit = (type: TokenType): void => emitVal(type, input.slice(start, pos));
   const ignore = (): void => {
-    line += countNewlines(input.slice(start, pos));
     start = pos;
-    startLine = line;
-  };
-  const advance = (n: number): void => {
-    line += countNewlines(input.slice(pos, pos + n));
-    pos += n;
   };
   const fail = (message: string): false => {
-    tokens.push({ type: 'error', val: message, pos: start, line: startLine });
+    tokens.push({ type: 'error', val: message, pos: start, line: lineAt(start) });
     return false;
   };
   const atRightDelim = (): { delim: boolean; trim: boolean } => {
@@ -129,7 +129,6 @@ export function lex(input: string): Token[] {
     const i = input.indexOf(LEFT, pos);
     if (i < 0) {
       pos = input.length;
-      line += countNewlines(input.slice(start, pos));
       if (pos > start) emit('text');
       emitVal('eof', '');
       return false;
@@ -137,12 +136,10 @@ export function lex(input: string): Token[] {
     const trim = isTrimLeft(input, i + LEFT.length);
     let end = i;
     if (trim) while (end > start && isSpace(input[end - 1] as string)) end--;
-    line += countNewlines(input.slice(start, i));
     pos = i;
     if (end > start)
-      tokens.push({ type: 'text', val: input.slice(start, end), pos: start, line: startLine });
+      tokens.push({ type: 'text', val: input.slice(start, end), pos: start, line: lineAt(start) });
     start = pos;
-    startLine = line;
     return lexLeftDelim(trim);
   };
 
@@ -153,9 +150,8 @@ export function lex(input: string): Token[] {
       pos = start;
       return lexComment(afterMarker);
     }
-    tokens.push({ type: 'leftDelim', val: LEFT, pos: start, line: startLine });
+    tokens.push({ type: 'leftDelim', val: LEFT, pos: start, line: lineAt(start) });
     start = pos;
-    startLine = line;
     insideAction = true;
     parenDepth = 0;
     return true;
@@ -165,7 +161,6 @@ export function lex(input: string): Token[] {
     const end = input.indexOf('*/', from + 2);
     if (end < 0) return fail('unclosed comment');
     pos = end + 2;
-    line += countNewlines(input.slice(from, pos));
     const d = atRightDelim();
     if (!d.delim) return fail('comment ends before closing delimiter');
     pos += d.trim ? 2 + RIGHT.length : RIGHT.length;
@@ -175,13 +170,13 @@ export function lex(input: string): Token[] {
   };
 
   const skipLeadingSpace = (): void => {
-    while (pos < input.length && isSpace(input[pos] as string)) advance(1);
+    while (pos < input.length && isSpace(input[pos] as string)) pos++;
     ignore();
   };
 
   const lexRightDelim = (trim: boolean): boolean => {
     if (trim) {
-      advance(2);
+      pos += 2;
       ignore();
     }
     pos += RIGHT.length;
@@ -202,7 +197,7 @@ export function lex(input: string): Token[] {
     if (isSpace(c)) {
       while (pos < input.length && isSpace(input[pos] as string)) {
         if (atRightDelim().trim) break;
-        advance(1);
+        pos++;
       }
       if (pos === start) return lexRightDelim(true);
       emit('space');
@@ -258,7 +253,7 @@ export function lex(input: string): Token[] {
       emit('char');
       return true;
     }
-    return fail(`bad character ${goCharU(ch)}`);
+    return fail(`unrecognized character in action: ${goCharU(ch)}`);
   };
 
   // The letters, digits and underscores of a name, which must end where a token may end.
@@ -326,7 +321,7 @@ export function lex(input: string): Token[] {
   const lexRawQuote = (): boolean => {
     const end = input.indexOf('`', pos + 1);
     if (end < 0) return fail('unterminated raw quoted string');
-    advance(end + 1 - pos);
+    pos = end + 1;
     emit('rawString');
     return true;
   };

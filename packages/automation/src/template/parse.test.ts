@@ -14,6 +14,84 @@ describe('lexer', () => {
   });
 });
 
+// What Go's lexer accepts and our parser then refuses (hex floats, imaginary numbers), and the
+// token stream itself, which the oracle only sees through the parser.
+describe('lexer tokens', () => {
+  const kinds = (text: string) =>
+    lex(text)
+      .filter((t) => t.type !== 'space')
+      .map((t) => `${t.type}:${t.val}`);
+  test.each([
+    ['{{0x1p-2}}', 'number:0x1p-2'],
+    ['{{0X1.8P+3}}', 'number:0X1.8P+3'],
+    ['{{-0x1p4}}', 'number:-0x1p4'],
+    ['{{1e+5}}', 'number:1e+5'],
+    ['{{1E-5}}', 'number:1E-5'],
+    ['{{2i}}', 'number:2i'],
+    ['{{1.5e3i}}', 'number:1.5e3i'],
+    ['{{0b1_0}}', 'number:0b1_0'],
+    ['{{0o7_7}}', 'number:0o7_7'],
+  ])('%s is one number token', (text, token) => {
+    expect(kinds(text)).toEqual(['leftDelim:{{', token, 'rightDelim:}}', 'eof:']);
+  });
+  test.each([
+    ['{{0x1e+3}}', 'number:0x1e', 'number:+3'],
+    ['{{0b1p2}}', 'error:bad number syntax: "0b1p"'],
+    ['{{1p2}}', 'error:bad number syntax: "1p"'],
+    ['{{0x1g}}', 'error:bad number syntax: "0x1g"'],
+    ['{{1ix}}', 'error:bad number syntax: "1ix"'],
+  ])('%s: an exponent only where its base allows one', (text, ...tokens) => {
+    expect(kinds(text).slice(1, 1 + tokens.length)).toEqual(tokens);
+  });
+  test('keywords, bools, fields, variables, the lone dot and the lone dollar', () => {
+    expect(
+      kinds(
+        '{{if true false . $ $x .a.b nil else end range with define block template break continue}}',
+      ),
+    ).toEqual([
+      'leftDelim:{{',
+      'if:if',
+      'bool:true',
+      'bool:false',
+      'dot:.',
+      'variable:$',
+      'variable:$x',
+      'field:.a',
+      'field:.b',
+      'nil:nil',
+      'else:else',
+      'end:end',
+      'range:range',
+      'with:with',
+      'define:define',
+      'block:block',
+      'template:template',
+      'break:break',
+      'continue:continue',
+      'rightDelim:}}',
+      'eof:',
+    ]);
+  });
+  test('lines: each token knows the line it starts on, after text, comments and raw strings', () => {
+    const tokens = lex('a\n{{/* x\ny */}}\n{{`r\ns` .x\n}}b\n{{.y}}');
+    expect(tokens.map((t) => `${t.type}@${t.line}`)).toEqual([
+      'text@1',
+      'text@3',
+      'leftDelim@4',
+      'rawString@4',
+      'space@5',
+      'field@5',
+      'space@5',
+      'rightDelim@6',
+      'text@6',
+      'leftDelim@7',
+      'field@7',
+      'rightDelim@7',
+      'eof@7',
+    ]);
+  });
+});
+
 describe('parser', () => {
   test.each([
     ['{{if .x}}', 'template: msg:1: unexpected EOF'],

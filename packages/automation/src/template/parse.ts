@@ -228,22 +228,48 @@ export function unquote(q: string): string {
   return out;
 }
 
+/** The length of the escape `\\e...` in a character constant, by its letter `e`. */
+function escapeLength(e: string | undefined): number {
+  if (e === 'x') return 4;
+  if (e === 'u') return 6;
+  if (e === 'U') return 10;
+  if (e !== undefined && e >= '0' && e <= '7') return 4;
+  return 2;
+}
+
+/**
+ * A character constant as Go's parser reads it with `strconv.UnquoteChar`: one character or
+ * one escape, whose failure is "invalid syntax"; anything left after it is "malformed". A
+ * `\\x` or octal escape is the byte's value itself, not a UTF-8 sequence.
+ */
+function charConstant(text: string) {
+  const body = text.slice(1, -1);
+  if (body === '') throw new Error('invalid syntax');
+  const letter = body.startsWith('\\') ? body[1] : undefined;
+  const first =
+    letter === undefined
+      ? String.fromCodePoint(body.codePointAt(0) ?? 0)
+      : body.slice(0, escapeLength(letter));
+  let s: string;
+  try {
+    s = unquote(`'${first}'`);
+  } catch {
+    throw new Error('invalid syntax');
+  }
+  if (first.length !== body.length) throw new Error(`malformed character constant: ${text}`);
+  const value =
+    letter === 'x'
+      ? Number.parseInt(first.slice(2), 16)
+      : letter !== undefined && letter >= '0' && letter <= '7'
+        ? Number.parseInt(first.slice(1), 8)
+        : (s.codePointAt(0) ?? 0);
+  return { isInt: true, isFloat: true, value, floatSyntax: false };
+}
+
 function parseNumber(tok: Token): NumberNode {
   const text = tok.val;
   const base = { type: 'number' as const, pos: tok.pos, text };
-  if (tok.type === 'charConstant') {
-    let s: string;
-    try {
-      s = unquote(text);
-    } catch {
-      throw new Error(`malformed character constant: ${text}`);
-    }
-    const chars = [...s];
-    if (chars.length !== 1 || (text.length > 3 && !text.startsWith("'\\")))
-      throw new Error(`malformed character constant: ${text}`);
-    const v = chars[0]?.codePointAt(0) ?? 0;
-    return { ...base, isInt: true, isFloat: true, value: v, floatSyntax: false };
-  }
+  if (tok.type === 'charConstant') return { ...base, ...charConstant(text) };
   if (text.endsWith('i')) throw new Error(`complex numbers are not supported: ${text}`);
   const clean = text.replace(/_/g, '');
   if (
@@ -489,7 +515,7 @@ export function parse(text: string, options: ParseOptions): ParsedTemplate {
     try {
       return t.type === 'rawString' ? t.val.slice(1, -1) : unquote(t.val);
     } catch {
-      return fail(`invalid syntax: ${t.val}`, t);
+      return fail('invalid syntax', t);
     }
   };
 
@@ -517,7 +543,7 @@ export function parse(text: string, options: ParseOptions): ParsedTemplate {
     if (end.type !== 'end') fail(`unexpected {{else}} in ${context}`);
     vars = savedVars;
     rangeDepth = savedDepth;
-    defined.set(name, root);
+    addTree(name, root);
     return { type: 'template', pos: t.pos, name, pipe };
   };
 
@@ -530,10 +556,15 @@ export function parse(text: string, options: ParseOptions): ParsedTemplate {
     const [root, end] = itemList();
     if (end.type !== 'end') fail(`unexpected {{else}} in ${context}`);
     vars = savedVars;
-    // Go keeps an existing non-empty definition over an empty redefinition.
+    addTree(name, root);
+  };
+  // Go's Tree.add: a non-empty definition replaces an empty one, an empty one never
+  // replaces a non-empty one, and two non-empty ones are an error.
+  const addTree = (name: string, root: ListNode): void => {
     const existing = defined.get(name);
-    if (existing === undefined || !isEmptyTree(root) || isEmptyTree(existing))
-      defined.set(name, root);
+    if (existing === undefined || isEmptyTree(existing)) defined.set(name, root);
+    else if (!isEmptyTree(root))
+      fail(`template: multiple definition of template ${JSON.stringify(name)}`);
   };
 
   const pipeline = (context: string, end: 'rightDelim' | 'rightParen'): PipeNode => {
@@ -701,7 +732,7 @@ export function parse(text: string, options: ParseOptions): ParsedTemplate {
     if (n.type === 'end' || n.type === 'else') fail(`unexpected {{${n.type}}}`);
     else root.nodes.push(n);
   }
-  if (!defined.has(options.name) || !isEmptyTree(root)) defined.set(options.name, root);
+  addTree(options.name, root);
   return { name: options.name, text, root, defined };
 }
 
