@@ -146,7 +146,9 @@ export async function setUpCredentials(
       config: [noHelpers, ['http.extraHeader', `Authorization: Bearer ${credentials.token}`]],
     };
   }
-  const dir = await mkdtemp(join(tmp, 'tagsmith-git-'));
+  const dir = await mkdtemp(join(tmp, 'tagsmith-git-')).catch((error: unknown) => {
+    throw cannotPrepare(tmp, error);
+  });
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     if (credentials.type === 'ssh') return await sshSetup(credentials, dir, dispose);
@@ -162,10 +164,16 @@ export async function setUpCredentials(
     };
   } catch (error) {
     await dispose();
-    throw new GitError('COMMAND_FAILED', `cannot prepare the credentials in ${tmp}`, {
-      cause: error instanceof Error ? new Error(error.message) : error,
-    });
+    throw cannotPrepare(tmp, error);
   }
+}
+
+// A missing or full TMPDIR is a GitError like every other failure; the cause keeps only
+// the system error's message.
+function cannotPrepare(tmp: string, error: unknown): GitError {
+  return new GitError('COMMAND_FAILED', `cannot prepare the credentials in ${tmp}`, {
+    cause: error instanceof Error ? new Error(error.message) : error,
+  });
 }
 
 async function sshSetup(
