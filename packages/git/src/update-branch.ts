@@ -218,7 +218,7 @@ function jitteredBackoff(
 
 async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
-    await delay(ms, undefined, signal === undefined ? undefined : { signal });
+    await delay(ms, undefined, { signal });
   } catch (error) {
     throw new GitError('ABORTED', 'updateBranch: aborted while waiting to retry', { cause: error });
   }

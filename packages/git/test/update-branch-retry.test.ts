@@ -126,6 +126,8 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       );
       expect(error.attempts).toBe(5);
       expect(error.ref).toBe('main');
+      expect(error.message).toContain('main');
+      expect(error.message).toContain('5 attempts');
       expect(fake.prepared).toHaveLength(5);
       expect(runs).toHaveLength(5);
       expect(fake.published).toHaveLength(5);
@@ -161,11 +163,12 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       'refuses attempts = %s with INVALID_ARGUMENT before touching the repository',
       async (attempts) => {
         const fake = faultInjector([PUSHED]);
-        await expectCode(
+        const error = await expectCode(
           updateBranch(options(fake.repository, recordingApply().apply, { attempts })),
           GitError,
           'INVALID_ARGUMENT',
         );
+        expect(error.message).toContain('`attempts`');
         expect(fake.prepared).toEqual([]);
       },
     );
@@ -181,11 +184,12 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
           '10' as unknown as number,
         ]) {
           const fake = faultInjector([PUSHED]);
-          await expectCode(
+          const error = await expectCode(
             updateBranch(options(fake.repository, recordingApply().apply, { [name]: value })),
             GitError,
             'INVALID_ARGUMENT',
           );
+          expect(error.message).toContain(`\`${name}\``);
           expect(fake.prepared).toEqual([]);
         }
         const fake = faultInjector([LOST, PUSHED]);
@@ -308,6 +312,8 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
         ['/workspace/2', 2, 'head-2'],
         ['/workspace/3', 3, 'head-3'],
       ]);
+      // No signal given, none passed on.
+      expect(runs[0]!.context).toStrictEqual({ attempt: 1, head: 'head-1' });
       // Each attempt publishes the workspace it prepared, and releases it.
       expect(fake.published.map((publish) => publish.workspace.head)).toEqual([
         'head-1',
@@ -449,11 +455,12 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       'refuses an apply that returns %s with INVALID_ARGUMENT, releasing the workspace',
       async (_, returned) => {
         const fake = faultInjector([PUSHED]);
-        await expectCode(
+        const error = await expectCode(
           updateBranch(options(fake.repository, () => returned as unknown as string[])),
           GitError,
           'INVALID_ARGUMENT',
         );
+        expect(error.message).toContain('`apply`');
         expect(fake.published).toEqual([]);
         expect(fake.released).toHaveLength(1);
       },
@@ -529,6 +536,24 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       expect(lines.at(-1)).toBe(
         'warn: tagsmith/app: left alone, it carries 2 commit(s) the automation did not make',
       );
+    });
+
+    it('needs no logger, nor any one method of it, for a retry, already-applied or left-alone', async () => {
+      const leftAlone: PublishResult = { status: 'left-alone', foreignCommits: ['f'.repeat(40)] };
+      for (const logger of [undefined, {}]) {
+        const extra = logger === undefined ? {} : { logger };
+        const raced = faultInjector([LOST, { status: 'unchanged' }]);
+        expect(
+          await updateBranch(options(raced.repository, recordingApply().apply, extra)),
+        ).toEqual({
+          status: 'already-applied',
+          attempts: 2,
+        });
+        const alone = faultInjector([leftAlone]);
+        expect(
+          (await updateBranch(options(alone.repository, recordingApply().apply, extra))).status,
+        ).toBe('left-alone');
+      }
     });
   });
 });
