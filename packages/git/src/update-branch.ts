@@ -241,7 +241,8 @@ function positiveInteger(value: number, name: string): number {
 }
 
 function nonNegative(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  // Number.isFinite is false for anything that is not a number: no typeof needed.
+  if (!Number.isFinite(value) || value < 0) {
     throw new GitError(
       'INVALID_ARGUMENT',
       `updateBranch: \`${name}\` must be a non-negative number of milliseconds, got ${String(value)}`,
