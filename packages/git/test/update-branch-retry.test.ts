@@ -128,6 +128,8 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       expect(error.ref).toBe('main');
       expect(error.message).toContain('main');
       expect(error.message).toContain('5 attempts');
+      // and what to do about it
+      expect(error.message).toContain('Raise `attempts`');
       expect(fake.prepared).toHaveLength(5);
       expect(runs).toHaveLength(5);
       expect(fake.published).toHaveLength(5);
@@ -265,23 +267,32 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
       ]);
     });
 
-    it('stops with ABORTED when the signal fires during the wait, without another attempt', async () => {
-      const fake = faultInjector([LOST]);
+    it('waits before the next attempt, and stops with ABORTED when the signal fires during the wait', async () => {
+      const fake = faultInjector([LOST, PUSHED]);
       const controller = new AbortController();
-      const reason = new Error('shutting down');
-      const logger = { info: () => controller.abort(reason) };
-      const error = await expectCode(
-        updateBranch(
-          options(fake.repository, recordingApply().apply, {
-            backoffMs: 60_000,
-            random: () => 0.5,
-            signal: controller.signal,
-            logger,
-          }),
-        ),
-        GitError,
-        'ABORTED',
+      const { logger, lines } = recordingLogger();
+      // A 4 s wait (half the default 8 s cap): the test never sits through it, it aborts it.
+      const running = updateBranch(
+        options(fake.repository, recordingApply().apply, {
+          backoffMs: 60_000,
+          random: () => 0.5,
+          signal: controller.signal,
+          logger,
+        }),
       );
+      const settled = running.then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+      while (lines.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      expect(announcedWaits(lines)).toEqual([4000]);
+      // Many turns of the event loop later, the second attempt has still not begun.
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(fake.prepared).toHaveLength(1);
+      expect(await Promise.race([settled, Promise.resolve('pending')])).toBe('pending');
+      controller.abort(new Error('shutting down'));
+      const error = await expectCode(running, GitError, 'ABORTED');
+      expect(error.message).toContain('while waiting to retry');
       expect(error.cause).toBeInstanceOf(Error);
       expect(fake.prepared).toHaveLength(1);
     });
@@ -296,6 +307,7 @@ describe('updateBranch retry loop (fault-injecting repository)', () => {
         GitError,
         'ABORTED',
       );
+      expect(error.message).toContain('aborted');
       expect(error.cause).toBe(reason);
       expect(fake.prepared).toEqual([]);
     });
