@@ -107,7 +107,7 @@ export function credentialSecrets(credentials: GitCredentials | undefined): stri
     case undefined:
       return [];
     case 'token':
-      return basicAuthForms(tokenUsername(credentials), credentials.token);
+      return basicAuthForms(userName(credentials), credentials.token);
     case 'basic':
       return basicAuthForms(credentials.username, credentials.password);
     case 'bearer':
@@ -117,7 +117,8 @@ export function credentialSecrets(credentials: GitCredentials | undefined): stri
   }
 }
 
-function tokenUsername(credentials: { username?: string }): string {
+// A token without a user name goes as GitHub's `x-access-token`; basic always has one.
+function userName(credentials: { username?: string }): string {
   return credentials.username ?? 'x-access-token';
 }
 
@@ -146,26 +147,37 @@ export async function setUpCredentials(
       config: [noHelpers, ['http.extraHeader', `Authorization: Bearer ${credentials.token}`]],
     };
   }
-  const dir = await mkdtemp(join(tmp, 'tagsmith-git-'));
+  const dir = await mkdtemp(join(tmp, 'tagsmith-git-')).catch((error: unknown) => {
+    throw cannotPrepare(tmp, error);
+  });
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     if (credentials.type === 'ssh') return await sshSetup(credentials, dir, dispose);
     const askpass = join(dir, 'askpass');
+    // Stryker disable next-line StringLiteral: the directory is fresh from mkdtemp (0700), so no file is there and 'w' acts as 'wx'
     await writeFile(askpass, GIT_ASKPASS_SCRIPT, { mode: 0o700, flag: 'wx' });
-    const username =
-      credentials.type === 'token' ? tokenUsername(credentials) : credentials.username;
     const password = credentials.type === 'token' ? credentials.token : credentials.password;
     return {
-      env: { GIT_ASKPASS: askpass, [USERNAME_VARIABLE]: username, [PASSWORD_VARIABLE]: password },
+      env: {
+        GIT_ASKPASS: askpass,
+        [USERNAME_VARIABLE]: userName(credentials),
+        [PASSWORD_VARIABLE]: password,
+      },
       config: [noHelpers],
       dispose,
     };
   } catch (error) {
     await dispose();
-    throw new GitError('COMMAND_FAILED', `cannot prepare the credentials in ${tmp}`, {
-      cause: error instanceof Error ? new Error(error.message) : error,
-    });
+    throw cannotPrepare(tmp, error);
   }
+}
+
+// A missing or full TMPDIR is a GitError like every other failure; the cause keeps only
+// the system error's message.
+function cannotPrepare(tmp: string, error: unknown): GitError {
+  return new GitError('COMMAND_FAILED', `cannot prepare the credentials in ${tmp}`, {
+    cause: error instanceof Error ? new Error(error.message) : error,
+  });
 }
 
 async function sshSetup(
@@ -175,9 +187,11 @@ async function sshSetup(
 ): Promise<CredentialSetup> {
   const key = join(dir, 'id');
   const knownHosts = join(dir, 'known_hosts');
+  // Stryker disable next-line StringLiteral: the directory is fresh from mkdtemp (0700), so no file is there and 'w' acts as 'wx'
   await writeFile(key, withFinalNewline(credentials.privateKey), { mode: 0o600, flag: 'wx' });
   await writeFile(knownHosts, withFinalNewline(credentials.knownHosts), {
     mode: 0o600,
+    // Stryker disable next-line StringLiteral: as above, a fresh directory
     flag: 'wx',
   });
   // -F none: the user's ~/.ssh/config cannot add hosts, keys or proxies. Only the given
@@ -213,6 +227,7 @@ async function sshSetup(
     // makes ssh ask the askpass program instead of a terminal, and nothing else is asked:
     // host keys are checked strictly and password logins are off.
     const askpass = join(dir, 'ssh-askpass');
+    // Stryker disable next-line StringLiteral: as above, a fresh directory
     await writeFile(askpass, SSH_ASKPASS_SCRIPT, { mode: 0o700, flag: 'wx' });
     command.push('-o', 'NumberOfPasswordPrompts=1');
     Object.assign(env, {

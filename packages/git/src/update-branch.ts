@@ -218,7 +218,7 @@ function jitteredBackoff(
 
 async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
-    await delay(ms, undefined, signal === undefined ? undefined : { signal });
+    await delay(ms, undefined, { signal });
   } catch (error) {
     throw new GitError('ABORTED', 'updateBranch: aborted while waiting to retry', { cause: error });
   }
@@ -241,7 +241,8 @@ function positiveInteger(value: number, name: string): number {
 }
 
 function nonNegative(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  // Number.isFinite is false for anything that is not a number: no typeof needed.
+  if (!Number.isFinite(value) || value < 0) {
     throw new GitError(
       'INVALID_ARGUMENT',
       `updateBranch: \`${name}\` must be a non-negative number of milliseconds, got ${String(value)}`,
