@@ -1,7 +1,7 @@
 // What each kind of credential becomes for one git command: the askpass script run
 // for real, the private files and their modes, and nothing left after dispose.
 import { execFile } from 'node:child_process';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expectCode, SECRET_CANARY, tempDir } from '@tagsmith/test-utils';
@@ -317,6 +317,14 @@ describe('setUpCredentials: what each kind of credential becomes', () => {
       expect(error.cause).toBeInstanceOf(Error);
       expect(JSON.stringify([error.message, String(error.cause)])).not.toContain(SECRET_CANARY);
     }
+  });
+
+  it('disposes without failing when the directory is already gone, so it never hides the outcome of the command', async () => {
+    await using tmp = await tempDir('cred');
+    const setup = await setUpCredentials({ type: 'token', token: SECRET_CANARY }, {}, tmp.path);
+    // A temp cleaner got there first.
+    await rm(await privateDir(tmp.path), { recursive: true });
+    await expect(setup.dispose()).resolves.toBeUndefined();
   });
 
   it('removes the private directory when the setup fails halfway', async () => {
