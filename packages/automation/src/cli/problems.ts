@@ -2,6 +2,7 @@
 // editors and CI annotate the line; shared by `run` and `check`.
 
 import type { ConfigProblem } from '../config-types.js';
+import { oneLine } from './one-line.js';
 import type { Style } from './style.js';
 
 /** One problem on one line. */
@@ -9,7 +10,7 @@ export function formatProblem(problem: ConfigProblem, style: Style): string {
   const { file, line, column } = problem.location;
   const severity =
     problem.severity === 'error' ? style.red('error') : style.yellow(problem.severity);
-  const message = problem.message.replace(/\s*\n\s*/g, ' ');
+  const message = oneLine(problem.message);
   return `${style.bold(`${file}:${line}:${column}`)}: ${severity}: ${message} ${style.dim(`(${problem.kind})`)}`;
 }
 

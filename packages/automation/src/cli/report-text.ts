@@ -11,6 +11,7 @@ import type {
   ReportError,
 } from '../run-types.js';
 import { renderDiff } from './diff.js';
+import { oneLine } from './one-line.js';
 import type { Style } from './style.js';
 
 /** Options of {@link renderReport}. */
@@ -147,8 +148,4 @@ function outcome(automation: AutomationRunReport, style: Style): string {
 
 function errorLine(error: ReportError): string {
   return `${error.code}: ${oneLine(error.message)}`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -9,6 +9,7 @@ import { ExitCode } from '../exit-codes.js';
 import { type CliIo, useColor } from '../io.js';
 import { printProblems } from '../problems.js';
 import { createStyle } from '../style.js';
+import { failWith } from './error-line.js';
 
 /** The flags of `tagsmith check`, as commander parses them. */
 export interface CheckCommandOptions {
@@ -35,8 +36,7 @@ export async function checkCommand(
     loaded = await loadConfig(config, { cwd: io.cwd, env: io.env, signal: io.signal });
   } catch (error) {
     if (error instanceof AutomationError && error.code !== 'ABORTED') {
-      io.stderr.write(`tagsmith check: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return ExitCode.usage;
+      return failWith(io, 'check', error.message, ExitCode.usage);
     }
     throw error;
   }

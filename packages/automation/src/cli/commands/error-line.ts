@@ -4,9 +4,10 @@
 
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { oneLine } from '../one-line.js';
 
 /** Writes `tagsmith <command>: <message>` as one line on stderr and returns `code`. */
 export function failWith(io: CliIo, command: string, message: string, code: ExitCode): ExitCode {
-  io.stderr.write(`tagsmith ${command}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  io.stderr.write(`tagsmith ${command}: ${oneLine(message)}\n`);
   return code;
 }

@@ -17,6 +17,7 @@ import { createProgress, type Progress, type ProgressTargets } from '../progress
 import { renderReport } from '../report-text.js';
 import { createStyle, type Style } from '../style.js';
 import { waitFor } from '../wait.js';
+import { failWith } from './error-line.js';
 
 /** The flags of `tagsmith run`, as commander parses them. */
 export interface RunCommandOptions {
@@ -105,8 +106,7 @@ class Cycle {
       if (error instanceof AutomationError && error.code === 'ABORTED') return 'aborted';
       if (error instanceof AutomationError) {
         // INVALID_CONFIG (nothing runnable) and INVALID_ARGUMENT: the config, not the cycle.
-        io.stderr.write(`tagsmith run: ${oneLine(error.message)}\n`);
-        return ExitCode.usage;
+        return failWith(io, 'run', error.message, ExitCode.usage);
       }
       throw error;
     } finally {
@@ -130,7 +130,7 @@ class Cycle {
     } catch (error) {
       if (error instanceof AutomationError && error.code === 'ABORTED') return 'aborted';
       if (error instanceof AutomationError) {
-        io.stderr.write(`tagsmith run: ${oneLine(error.message)}\n`);
+        failWith(io, 'run', error.message, ExitCode.usage);
         return undefined;
       }
       throw error;
@@ -224,8 +224,4 @@ function progressTargets(
 
 function reason(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : 'stopped';
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

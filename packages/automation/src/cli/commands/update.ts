@@ -8,6 +8,7 @@ import { type FileChange, type Problem, SettersError, updateTree } from '@tagsmi
 import { renderDiff } from '../diff.js';
 import { ExitCode } from '../exit-codes.js';
 import { type CliIo, useColor } from '../io.js';
+import { oneLine } from '../one-line.js';
 import { createStyle } from '../style.js';
 import { failWith } from './error-line.js';
 import { parseSetFlags } from './set-flags.js';
@@ -93,7 +94,7 @@ function problemLine(problem: Problem, shown: (path: string) => string): string 
   const message = problem.message.startsWith(prefix)
     ? problem.message.slice(prefix.length)
     : problem.message;
-  return `${shown(problem.path)}${position}: ${message.replace(/\s*\n\s*/g, ' ')}`;
+  return `${shown(problem.path)}${position}: ${oneLine(message)}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
